@@ -1,0 +1,2 @@
+"""e2e bundle whose import fails."""
+LIMIT = 10 // 0

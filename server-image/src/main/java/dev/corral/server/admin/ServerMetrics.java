@@ -1,0 +1,94 @@
+package dev.corral.server.admin;
+
+import dev.corral.server.python.WorkerPool;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (no global state). Route classes are
+ * {@code wsgi}, {@code static} and {@code rejected}; statuses are the numeric HTTP code.
+ */
+public final class ServerMetrics {
+    /** How a request was routed, for the {@code route} label. */
+    public enum Route { WSGI, STATIC, REJECTED;
+
+        final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram latency;
+    private final Gauge inFlight;
+    private final Counter rejected;
+    private final Gauge startToReady;
+    private final Gauge runtime;
+
+    public ServerMetrics() {
+        requests = Counter.builder().name("corral_http_requests_total")
+                .help("HTTP requests answered, by status code and route class").labelNames("status", "route").register(registry);
+        latency = Histogram.builder().name("corral_http_request_duration_seconds").unit(Unit.SECONDS)
+                .help("Time from request headers to the end of the response, by route class")
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .labelNames("route").register(registry);
+        inFlight = Gauge.builder().name("corral_http_requests_in_flight").help("Requests received and not yet answered").register(registry);
+        rejected = Counter.builder().name("corral_requests_rejected_total")
+                .help("Requests refused before reaching Python, by reason").labelNames("reason").register(registry);
+        startToReady = Gauge.builder().name("corral_start_to_ready_seconds").unit(Unit.SECONDS)
+                .help("Seconds from process start to ready (bundle imported, workers warmed)").register(registry);
+        runtime = Gauge.builder().name("corral_python_runtime_info")
+                .help("The Python runtime: implementation is 'GraalVM CE' when JIT-compiled, 'Interpreted' otherwise")
+                .labelNames("implementation").register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Adds the worker pool's live state: busy and total workers, queued requests and queue capacity. */
+    public void watch(WorkerPool pool) {
+        GaugeWithCallback.builder().name("corral_workers").help("Python workers, by state").labelNames("state")
+                .callback(cb -> {
+                    int busy = pool.busy();
+                    cb.call(busy, "busy");
+                    cb.call(pool.size() - busy, "idle");
+                }).register(registry);
+        GaugeWithCallback.builder().name("corral_worker_queue_depth").help("Requests waiting for a free worker")
+                .callback(cb -> cb.call(pool.queued())).register(registry);
+        GaugeWithCallback.builder().name("corral_worker_queue_capacity").help("Requests that may wait before new ones get 503")
+                .callback(cb -> cb.call(pool.queueCapacity())).register(registry);
+    }
+
+    public void runtime(String implementation) {
+        runtime.labelValues(implementation).set(1);
+    }
+
+    public void started() {
+        inFlight.inc();
+    }
+
+    public void answered(Route route, int status, long startNanos) {
+        inFlight.dec();
+        requests.labelValues(Integer.toString(status), route.label).inc();
+        latency.labelValues(route.label).observe((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    public void rejected(String reason) {
+        rejected.labelValues(reason).inc();
+    }
+
+    public void startToReady(double seconds) {
+        startToReady.set(seconds);
+    }
+
+    /** A counter data point handle, for tests. */
+    CounterDataPoint requestsFor(String status, Route route) {
+        return requests.labelValues(status, route.label);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

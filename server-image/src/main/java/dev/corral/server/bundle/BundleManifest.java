@@ -1,0 +1,107 @@
+package dev.corral.server.bundle;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the optional {@code corral.json} at the bundle root says, with defaults for what it leaves out.
+ *
+ * <pre>{"entrypoint": "app:application", "static": {"/assets/": "static"}, "warmup": {"paths": ["/"], "requests": 200}}</pre>
+ */
+public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMounts, Warmup warmup) {
+    public static final String FILE_NAME = "corral.json";
+    private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup");
+
+    public BundleManifest {
+        staticMounts = List.copyOf(staticMounts);
+    }
+
+    /** Reads the manifest of the bundle rooted at {@code root}, or the defaults when it has none. */
+    public static BundleManifest read(Path root) throws BundleException {
+        Path file = root.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return parse(new JsonObject(), root);
+        }
+        try {
+            return parse(new JsonObject(Files.readString(file)), root);
+        } catch (DecodeException e) {
+            throw new BundleException(FILE_NAME + " is not valid JSON: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new BundleException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static BundleManifest parse(JsonObject json, Path root) throws BundleException {
+        Set<String> unknown = new TreeSet<>(json.fieldNames());
+        unknown.removeAll(KEYS);
+        if (!unknown.isEmpty()) {
+            throw new BundleException(FILE_NAME + " has unknown keys " + unknown + "; known keys are " + new TreeSet<>(KEYS));
+        }
+        try {
+            Entrypoint entrypoint = json.containsKey("entrypoint")
+                    ? Entrypoint.parse(json.getString("entrypoint"))
+                    : Entrypoint.DEFAULT;
+            return new BundleManifest(entrypoint, staticMounts(json.getJsonObject("static"), root), warmup(json.getJsonObject("warmup")));
+        } catch (ClassCastException e) {
+            throw new BundleException(FILE_NAME + " has a value of the wrong type: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(FILE_NAME + ": " + e.getMessage());
+        }
+    }
+
+    private static List<StaticMount> staticMounts(JsonObject json, Path root) throws BundleException {
+        List<StaticMount> mounts = new ArrayList<>();
+        if (json == null) {
+            Path conventional = root.resolve("static");
+            if (Files.isDirectory(conventional)) {
+                mounts.add(new StaticMount("/static/", conventional));
+            }
+            return mounts;
+        }
+        for (Map.Entry<String, Object> entry : json) {
+            String prefix = entry.getKey();
+            if (!prefix.startsWith("/")) {
+                throw new BundleException(FILE_NAME + ": static mount '" + prefix + "' must start with '/'");
+            }
+            if (!prefix.endsWith("/")) {
+                prefix = prefix + "/";
+            }
+            Path dir = root.resolve((String) entry.getValue()).normalize();
+            if (!dir.startsWith(root) || !Files.isDirectory(dir)) {
+                throw new BundleException(FILE_NAME + ": static mount " + prefix + " -> '" + entry.getValue() + "' is not a directory inside the bundle");
+            }
+            mounts.add(new StaticMount(prefix, dir));
+        }
+        // Longest prefix first, so /static/img/ wins over /static/.
+        mounts.sort((a, b) -> b.urlPrefix().length() - a.urlPrefix().length());
+        return mounts;
+    }
+
+    private static Warmup warmup(JsonObject json) throws BundleException {
+        if (json == null) {
+            return Warmup.NONE;
+        }
+        JsonArray paths = json.getJsonArray("paths", new JsonArray());
+        List<String> list = new ArrayList<>();
+        for (Object path : paths) {
+            if (!(path instanceof String p) || !p.startsWith("/")) {
+                throw new BundleException(FILE_NAME + ": warmup paths must be strings starting with '/', got " + path);
+            }
+            list.add(p);
+        }
+        int requests = json.getInteger("requests", 100);
+        if (requests < 0 || requests > 100_000) {
+            throw new BundleException(FILE_NAME + ": warmup.requests must be from 0 to 100000, got " + requests);
+        }
+        return new Warmup(list, requests);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.corral.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The server's settings, parsed and validated once at start. See {@link ServerOption} for meanings.
+ * A {@code workers}, {@code queueSize} or {@code eventLoops} of 0 means "derive from the machine".
+ */
+public record ServerConfig(
+        Path bundle,
+        String host,
+        int port,
+        String adminHost,
+        int adminPort,
+        int workers,
+        int queueSize,
+        int eventLoops,
+        long maxBodySize,
+        int maxHeaderSize,
+        int maxRequestLine,
+        Duration idleTimeout,
+        Duration headerTimeout,
+        Duration drainDelay,
+        Duration drainTimeout,
+        Mode mode,
+        List<String> envPass,
+        Path tempDir) {
+
+    /** Whether an interpreted-only Python runtime is fatal. */
+    public enum Mode { PRODUCTION, DEVELOPMENT }
+
+    public ServerConfig {
+        envPass = List.copyOf(envPass);
+    }
+}

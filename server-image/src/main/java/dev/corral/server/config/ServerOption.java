@@ -1,0 +1,54 @@
+package dev.corral.server.config;
+
+/**
+ * Every server setting: its command-line flag, its environment variable, its default and what it means.
+ * {@code --help} and docs are generated from these constants, so they never drift from the parser.
+ */
+public enum ServerOption {
+    BUNDLE("bundle", "/bundle", "Handler bundle: a directory, .zip or .tar.gz holding the WSGI application."),
+    HOST("host", "0.0.0.0", "Address the HTTP port binds to."),
+    PORT("port", "8080", "HTTP port serving the application (0 picks a free port)."),
+    ADMIN_HOST("admin-host", "0.0.0.0", "Address the admin port binds to."),
+    ADMIN_PORT("admin-port", "9090", "Admin port serving /metrics, /healthz and /readyz (0 picks a free port)."),
+    WORKERS("workers", "auto", "Python workers, each a thread with its own interpreter context; auto = the container's CPU quota (at least 2)."),
+    QUEUE_SIZE("queue-size", "auto", "Requests that may wait for a free worker before new ones get 503; auto = 64 per worker."),
+    EVENT_LOOPS("event-loops", "auto", "Event-loop threads for network I/O; auto = available processors."),
+    MAX_BODY_SIZE("max-body-size", "10m", "Largest request body accepted; larger ones get 413."),
+    MAX_HEADER_SIZE("max-header-size", "16k", "Largest total size of request headers; larger ones get 431."),
+    MAX_REQUEST_LINE("max-request-line", "8k", "Longest request line (method, target, version); longer ones get 414."),
+    IDLE_TIMEOUT("idle-timeout", "60s", "A connection silent for this long is closed."),
+    HEADER_TIMEOUT("header-timeout", "10s", "A new connection must complete its first request's headers within this, against slow clients."),
+    DRAIN_DELAY("drain-delay", "2s", "On SIGTERM, readiness turns false at once and the port keeps accepting for this long, so load balancers can react."),
+    DRAIN_TIMEOUT("drain-timeout", "30s", "After the drain delay, in-flight requests get this long to finish before the server exits."),
+    MODE("mode", "production", "production refuses to start when Python would run interpreted (no JIT); development only warns."),
+    ENV_PASS("env-pass", "", "Comma-separated names of environment variables passed to the Python application (none by default)."),
+    TEMP_DIR("temp-dir", "", "Writable directory for the application's temporary files and unpacked archives; empty = the JVM's temp dir.");
+
+    private final String flag;
+    private final String defaultValue;
+    private final String description;
+
+    ServerOption(String flag, String defaultValue, String description) {
+        this.flag = flag;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The long flag without dashes, e.g. {@code max-body-size}. */
+    public String flag() {
+        return flag;
+    }
+
+    /** The environment variable, e.g. {@code CORRAL_MAX_BODY_SIZE}. */
+    public String envVar() {
+        return "CORRAL_" + flag.replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.corral.server.http;
+
+import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.bundle.StaticMount;
+import dev.corral.server.python.WorkerPool;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The application port: one {@link HttpVerticle} per event loop, sharing the listening socket. */
+public final class HttpFrontend {
+    private final Vertx vertx;
+    private final HttpSettings settings;
+    private final RequestRouter router;
+    private final DateHeader date = new DateHeader();
+    private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
+
+    public HttpFrontend(Vertx vertx, HttpSettings settings, List<StaticMount> mounts, WorkerPool pool, ServerMetrics metrics) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.router = new RequestRouter(date, new StaticFiles(vertx, mounts),
+                new WsgiDispatcher(pool, metrics, settings.maxBodySize()), metrics);
+    }
+
+    /** Binds the port; completes with the actual port (useful when configured as 0). */
+    public Future<Integer> start() {
+        date.refreshEverySecond(vertx);
+        return bindFirst().compose(port -> {
+            if (settings.eventLoops() <= 1) {
+                return Future.succeededFuture(port);
+            }
+            // The first server fixed the port (it may have been 0); the others join it on their own loops.
+            HttpSettings same = new HttpSettings(settings.host(), port, settings.eventLoops(), settings.maxBodySize(),
+                    settings.maxHeaderSize(), settings.maxRequestLine(), settings.idleTimeout(), settings.headerTimeout());
+            return vertx.deployVerticle(() -> track(new HttpVerticle(same, router)),
+                            new DeploymentOptions().setInstances(settings.eventLoops() - 1))
+                    .map(id -> port);
+        });
+    }
+
+    private Future<Integer> bindFirst() {
+        HttpVerticle first = track(new HttpVerticle(settings, router));
+        return vertx.deployVerticle(first).map(id -> first.port());
+    }
+
+    private HttpVerticle track(HttpVerticle verticle) {
+        verticles.add(verticle);
+        return verticle;
+    }
+
+    /** Stops accepting connections and waits up to {@code deadline} for in-flight requests. */
+    public Future<Void> shutdown(Duration deadline) {
+        List<Future<Void>> all = verticles.stream().map(v -> v.shutdown(deadline.toMillis())).toList();
+        return Future.join(all).mapEmpty();
+    }
+}

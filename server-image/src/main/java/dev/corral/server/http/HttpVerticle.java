@@ -1,0 +1,74 @@
+package dev.corral.server.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One HTTP server on one event loop; {@link HttpFrontend} deploys one per event loop, all sharing the port. */
+final class HttpVerticle extends VerticleBase {
+    private final HttpSettings settings;
+    private final RequestRouter router;
+    /** Connections still waiting for their first request's headers, with the timer that will close them. */
+    private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
+    private HttpServer server;
+
+    HttpVerticle(HttpSettings settings, RequestRouter router) {
+        this.settings = settings;
+        this.router = router;
+    }
+
+    @Override
+    public Future<?> start() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(settings.host())
+                .setPort(settings.port())
+                .setTcpNoDelay(true)
+                .setTcpQuickAck(true)
+                .setIdleTimeout((int) settings.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxHeaderSize(settings.maxHeaderSize())
+                .setMaxInitialLineLength(settings.maxRequestLine())
+                .setHandle100ContinueAutomatically(true);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(this::watchHeaders)
+                .requestHandler(request -> {
+                    Long timer = awaitingHeaders.remove(request.connection());
+                    if (timer != null) {
+                        vertx.cancelTimer(timer);
+                    }
+                    router.handle(request);
+                });
+        return server.listen();
+    }
+
+    /** Slow-client guard: a connection that has not sent complete headers in time is closed. */
+    private void watchHeaders(HttpConnection connection) {
+        long timer = vertx.setTimer(settings.headerTimeout().toMillis(), id -> {
+            if (awaitingHeaders.remove(connection) != null) {
+                connection.close();
+            }
+        });
+        awaitingHeaders.put(connection, timer);
+        connection.closeHandler(v -> {
+            Long pending = awaitingHeaders.remove(connection);
+            if (pending != null) {
+                vertx.cancelTimer(pending);
+            }
+        });
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+
+    /** Stops accepting and lets in-flight requests finish within the timeout. */
+    Future<Void> shutdown(long timeoutMillis) {
+        return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+}

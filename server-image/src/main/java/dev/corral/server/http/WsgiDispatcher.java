@@ -1,0 +1,131 @@
+package dev.corral.server.http;
+
+import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.python.WorkerPool;
+import dev.corral.server.python.WsgiCall;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Takes a request bound for Python: reads its body within the size limit, builds the environ, and
+ * queues it for a worker. Runs on the event loop and never blocks; a full queue is answered 503 at once.
+ */
+final class WsgiDispatcher {
+    private final WorkerPool pool;
+    private final ServerMetrics metrics;
+    private final long maxBodySize;
+
+    WsgiDispatcher(WorkerPool pool, ServerMetrics metrics, long maxBodySize) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.maxBodySize = maxBodySize;
+    }
+
+    void dispatch(HttpServerRequest request) {
+        String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared != null) {
+            long length;
+            try {
+                length = Long.parseLong(declared.trim());
+            } catch (NumberFormatException e) {
+                length = -1;
+            }
+            if (length < 0) {
+                refuse(request, 400, "Content-Length is not a number");
+                return;
+            }
+            if (length > maxBodySize) {
+                refuse(request, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
+                return;
+            }
+        }
+        if (request.isEnded()) {
+            submit(request, null);
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + (long) chunk.length() > maxBodySize) {
+                refused[0] = true;
+                refuse(request, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                submit(request, body.length() == 0 ? null : body.getBytes());
+            }
+        });
+    }
+
+    private void submit(HttpServerRequest request, byte[] body) {
+        HttpServerResponse response = request.response();
+        String[] environ = WsgiEnviron.build(environRequest(request));
+        WsgiResponder responder = new WsgiResponder(Vertx.currentContext(), response,
+                request.method() == HttpMethod.HEAD, request.version());
+        if (!pool.submit(new WsgiCall(environ, body, responder))) {
+            metrics.rejected("queue_full");
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+            ErrorResponses.send(response, 503, "the server is at capacity; retry shortly");
+        }
+    }
+
+    /** Answers an unacceptable request and closes the connection, since its body may still be arriving. */
+    private static void refuse(HttpServerRequest request, int status, String message) {
+        HttpServerResponse response = request.response();
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        ErrorResponses.send(response, status, message);
+    }
+
+    private static WsgiEnviron.Request environRequest(HttpServerRequest request) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
+        for (Map.Entry<String, String> header : request.headers()) {
+            headers.add(header);
+        }
+        SocketAddress remote = request.remoteAddress();
+        SocketAddress local = request.localAddress();
+        HostAndPort authority = request.authority();
+        String serverName = authority != null ? authority.host() : local.host();
+        int serverPort = authority != null && authority.port() > 0 ? authority.port() : local.port();
+        return new WsgiEnviron.Request(request.method().name(), originForm(request.uri()), protocol(request),
+                headers, remote == null ? "" : remote.hostAddress(), remote == null ? 0 : remote.port(),
+                serverName, serverPort, "http", "");
+    }
+
+    /** An absolute-form target ({@code http://host/path}) reduced to the origin form WSGI expects. */
+    static String originForm(String uri) {
+        int scheme = uri.indexOf("://");
+        if (scheme > 0 && uri.indexOf('/') > scheme) {
+            int slash = uri.indexOf('/', scheme + 3);
+            if (slash < 0) {
+                int q = uri.indexOf('?', scheme + 3);
+                return q < 0 ? "/" : "/" + uri.substring(q);
+            }
+            return uri.substring(slash);
+        }
+        return uri;
+    }
+
+    private static String protocol(HttpServerRequest request) {
+        return switch (request.version()) {
+            case HTTP_1_0 -> "HTTP/1.0";
+            case HTTP_2 -> "HTTP/2";
+            default -> "HTTP/1.1";
+        };
+    }
+}

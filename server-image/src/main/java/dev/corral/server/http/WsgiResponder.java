@@ -1,0 +1,253 @@
+package dev.corral.server.http;
+
+import dev.corral.server.python.ResponseChannel;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One WSGI response, written from a Python worker thread. Every touch of the connection is handed to
+ * its event loop with {@code runOnContext}; the worker only converts Python values and, for streamed
+ * bodies, waits while more than {@link #HIGH_WATER} bytes are still unsent (backpressure). Public because
+ * GraalPy host access reaches only public classes.
+ */
+public final class WsgiResponder implements ResponseChannel {
+    static final long HIGH_WATER = 1 << 20;
+    private static final long LOW_WATER = 256 << 10;
+
+    private final Context loop;
+    private final HttpServerResponse response;
+    private final boolean head;
+    private final boolean http10;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition drained = lock.newCondition();
+    private long unsent;
+    private volatile boolean clientGone;
+    private boolean started;
+    /** Bytes the application may still send when it declared a Content-Length, else -1. */
+    private long remaining = -1;
+    /** HTTP/1.0 cannot take chunked bodies: a streamed body without Content-Length is gathered and sent at the end. */
+    private Buffer gathered;
+
+    WsgiResponder(Context loop, HttpServerResponse response, boolean head, HttpVersion version) {
+        this.loop = loop;
+        this.response = response;
+        this.head = head;
+        this.http10 = version == HttpVersion.HTTP_1_0;
+        response.closeHandler(v -> {
+            clientGone = true;
+            signalDrained();
+        });
+    }
+
+    @Override
+    @HostAccess.Export
+    public void start(String status, Value headers) {
+        started = true;
+        int code = statusCode(status);
+        String reason = status.substring(4).trim();
+        String[] flat = flatten(headers);
+        long declared = declaredLength(flat);
+        remaining = declared;
+        if (declared < 0 && http10 && !head) {
+            gathered = Buffer.buffer();
+        }
+        loop.runOnContext(v -> {
+            applyStatusAndHeaders(code, reason, flat);
+            if (declared < 0 && !http10 && !head) {
+                response.setChunked(true);
+            }
+        });
+    }
+
+    @Override
+    @HostAccess.Export
+    public boolean write(Value chunk) {
+        if (clientGone) {
+            return false;
+        }
+        byte[] bytes = bytes(chunk);
+        int length = bytes.length;
+        if (remaining >= 0) {
+            // Never send more than the application declared (PEP 3333).
+            length = (int) Math.min(length, remaining);
+            remaining -= length;
+        }
+        if (length == 0 || head) {
+            return true;
+        }
+        Buffer buffer = Buffer.buffer(bytes).slice(0, length);
+        if (gathered != null) {
+            gathered.appendBuffer(buffer);
+            return true;
+        }
+        lock.lock();
+        try {
+            unsent += length;
+        } finally {
+            lock.unlock();
+        }
+        final int sent = length;
+        loop.runOnContext(v -> response.write(buffer).onComplete(r -> {
+            lock.lock();
+            try {
+                unsent -= sent;
+                if (unsent <= LOW_WATER) {
+                    drained.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }));
+        awaitDrain();
+        return !clientGone;
+    }
+
+    private void awaitDrain() {
+        lock.lock();
+        try {
+            while (unsent > HIGH_WATER && !clientGone) {
+                drained.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void signalDrained() {
+        lock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void finish() {
+        Buffer body = gathered;
+        boolean shortBody = remaining > 0 && !head;
+        loop.runOnContext(v -> {
+            if (shortBody) {
+                // The application sent less than its Content-Length: the client must not wait for the rest.
+                response.reset();
+            } else if (body != null) {
+                response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end(body);
+            } else {
+                response.end();
+            }
+        });
+    }
+
+    @Override
+    public void complete(String status, Value headers, Value body) {
+        int code = statusCode(status);
+        String reason = status.substring(4).trim();
+        String[] flat = flatten(headers);
+        Buffer buffer = Buffer.buffer(bytes(body));
+        long declared = declaredLength(flat);
+        if (declared >= 0 && declared < buffer.length()) {
+            buffer = buffer.slice(0, (int) declared);
+        }
+        Buffer out = buffer;
+        loop.runOnContext(v -> {
+            applyStatusAndHeaders(code, reason, flat);
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length()));
+            if (head) {
+                response.end();
+            } else {
+                response.end(out);
+            }
+        });
+    }
+
+    @Override
+    public void sendFile(String status, Value headers, String path, long offset) {
+        int code = statusCode(status);
+        String reason = status.substring(4).trim();
+        String[] flat = flatten(headers);
+        long declared = declaredLength(flat);
+        loop.runOnContext(v -> {
+            applyStatusAndHeaders(code, reason, flat);
+            response.headers().remove(HttpHeaders.CONTENT_LENGTH);
+            if (head) {
+                response.end();
+            } else {
+                response.sendFile(path, offset, declared >= 0 ? declared : Long.MAX_VALUE);
+            }
+        });
+    }
+
+    @Override
+    public void fail() {
+        boolean headersSent = started;
+        loop.runOnContext(v -> {
+            if (!headersSent && !response.headWritten()) {
+                ErrorResponses.send(response, 500, "The application failed while handling this request.");
+            } else {
+                response.reset();
+            }
+        });
+    }
+
+    private void applyStatusAndHeaders(int code, String reason, String[] flat) {
+        response.setStatusCode(code);
+        if (!reason.isEmpty()) {
+            response.setStatusMessage(reason);
+        }
+        MultiMap out = response.headers();
+        for (int i = 0; i < flat.length; i += 2) {
+            String name = flat[i];
+            // The server's Date and Server give way to the application's, rather than being duplicated.
+            if (name.equalsIgnoreCase("date") || name.equalsIgnoreCase("server")) {
+                out.set(name, flat[i + 1]);
+            } else {
+                out.add(name, flat[i + 1]);
+            }
+        }
+    }
+
+    private static int statusCode(String status) {
+        return (status.charAt(0) - '0') * 100 + (status.charAt(1) - '0') * 10 + (status.charAt(2) - '0');
+    }
+
+    private static String[] flatten(Value headers) {
+        int n = (int) headers.getArraySize();
+        String[] flat = new String[n];
+        for (int i = 0; i < n; i++) {
+            flat[i] = headers.getArrayElement(i).asString();
+        }
+        return flat;
+    }
+
+    private static long declaredLength(String[] flat) {
+        for (int i = 0; i < flat.length; i += 2) {
+            if (flat[i].equalsIgnoreCase("content-length")) {
+                try {
+                    return Long.parseLong(flat[i + 1].trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] bytes(Value pythonBytes) {
+        byte[] out = new byte[(int) pythonBytes.getBufferSize()];
+        if (out.length > 0) {
+            pythonBytes.readBuffer(0, out, 0, out.length);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.corral.server.lifecycle;
+
+import dev.corral.server.admin.AdminServer;
+import dev.corral.server.admin.Readiness;
+import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.bundle.Bundle;
+import dev.corral.server.bundle.BundleException;
+import dev.corral.server.config.ServerConfig;
+import dev.corral.server.http.HttpFrontend;
+import dev.corral.server.http.HttpSettings;
+import dev.corral.server.python.BundleImportException;
+import dev.corral.server.python.PythonRuntime;
+import dev.corral.server.python.WorkerPool;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole server: bundle, Python workers, the application port and the admin port. {@link #start()}
+ * brings it to ready; {@link #drain()} is what SIGTERM does. Main and the integration tests share it.
+ */
+public final class CorralServer {
+    private static final System.Logger LOG = System.getLogger(CorralServer.class.getName());
+
+    private final ServerConfig config;
+    private final Map<String, String> processEnv;
+    private final Readiness readiness = new Readiness();
+    private final ServerMetrics metrics = new ServerMetrics();
+    private Vertx vertx;
+    private PythonRuntime runtime;
+    private WorkerPool pool;
+    private HttpFrontend frontend;
+    private AdminServer admin;
+    private int port;
+
+    public CorralServer(ServerConfig config, Map<String, String> processEnv) {
+        this.config = config;
+        this.processEnv = Map.copyOf(processEnv);
+    }
+
+    /** Starts everything and returns once ready (warm-up done); the caller must {@link #drain()} afterwards. */
+    public void start() throws StartupException, InterruptedException {
+        Path tempDir = createTempDir();
+        Bundle bundle;
+        try {
+            bundle = Bundle.open(config.bundle(), tempDir.resolve("bundles"));
+        } catch (BundleException e) {
+            throw new StartupException(ExitCode.BUNDLE_INVALID, e.getMessage(), e);
+        }
+
+        runtime = new PythonRuntime();
+        metrics.runtime(runtime.implementationName());
+        if (!runtime.isCompiled()) {
+            String why = "Python runtime is '" + runtime.implementationName() + "': the optimizing compiler is not on"
+                    + " --upgrade-module-path, so Python would run about 100x slower. Start with bin/corral-server";
+            if (config.mode() == ServerConfig.Mode.PRODUCTION) {
+                runtime.close();
+                throw new StartupException(ExitCode.RUNTIME_NOT_COMPILED, why + ", or pass --mode development to accept it.", null);
+            }
+            LOG.log(System.Logger.Level.WARNING, why + ".");
+        } else {
+            LOG.log(System.Logger.Level.INFO, "Python runtime: " + runtime.implementationName() + " (JIT-compiled)");
+        }
+
+        int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops));
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network: native epoll transport, " + eventLoops + " event loops");
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "network: native transport unavailable, falling back to NIO: "
+                    + vertx.unavailableNativeTransportCause());
+        }
+
+        admin = new AdminServer(vertx, metrics, readiness);
+        await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort());
+
+        int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int queue = config.queueSize() > 0 ? config.queueSize() : 64 * workers;
+        pool = new WorkerPool(runtime, bundle, new WorkerPool.Settings(workers, queue, tempDir, passedEnv()));
+        metrics.watch(pool);
+        try {
+            pool.start();
+        } catch (BundleImportException e) {
+            throw new StartupException(ExitCode.BUNDLE_IMPORT_FAILED, e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "imported " + bundle.manifest().entrypoint() + " from " + bundle.root()
+                + " into " + workers + " workers (queue " + queue + ")");
+
+        frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
+                config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout()),
+                bundle.manifest().staticMounts(), pool, metrics);
+        port = await(frontend.start(), "port " + config.port());
+
+        await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up");
+        readiness.ready();
+        double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        metrics.startToReady(seconds);
+        String shownHost = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                "ready in %.1f s: serving http://%s:%d/ (admin http://%s:%d/metrics)", seconds, shownHost, port, shownHost, admin.port()));
+    }
+
+    /**
+     * What SIGTERM does: readiness goes false at once, the port keeps accepting for the drain delay so
+     * load balancers notice, then accepting stops and in-flight requests get the drain timeout to finish.
+     */
+    public ExitCode drain() throws InterruptedException {
+        readiness.draining();
+        LOG.log(System.Logger.Level.INFO, "draining: not ready; accepting for " + config.drainDelay().toMillis() + " ms more");
+        Thread.sleep(config.drainDelay().toMillis());
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        boolean clean = true;
+        if (frontend != null) {
+            try {
+                frontend.shutdown(config.drainTimeout()).await(config.drainTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                clean = false;
+            }
+        }
+        if (pool != null) {
+            clean &= pool.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().await(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException ignored) {
+                // exiting anyway
+            }
+        }
+        if (runtime != null && clean) {
+            runtime.close();
+        }
+        LOG.log(System.Logger.Level.INFO, clean ? "drained; exiting" : "drain deadline passed; in-flight requests were cut");
+        return clean ? ExitCode.OK : ExitCode.DRAIN_TIMED_OUT;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int adminPort() {
+        return admin.port();
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    private Map<String, String> passedEnv() {
+        Map<String, String> env = new HashMap<>();
+        for (String name : config.envPass()) {
+            String value = processEnv.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        return env;
+    }
+
+    private Path createTempDir() throws StartupException {
+        try {
+            Files.createDirectories(config.tempDir());
+            return Files.createTempDirectory(config.tempDir(), "server-").toRealPath();
+        } catch (java.io.IOException e) {
+            throw new StartupException(ExitCode.BAD_CONFIGURATION, "temp dir " + config.tempDir() + " is not writable: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> future, String what) throws StartupException {
+        try {
+            return future.await();
+        } catch (Exception e) {
+            ExitCode code = what.startsWith("warm") ? ExitCode.BUNDLE_IMPORT_FAILED : ExitCode.CANNOT_BIND;
+            throw new StartupException(code, "cannot start " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.corral.server.python;
+
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.io.FileSystem;
+import org.graalvm.polyglot.io.IOAccess;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The one GraalPy engine of the process. Contexts made here share its compiled code, so a new worker
+ * runs warmed functions at once, and each is sandboxed: no host class lookup, no processes, no native
+ * code, no threads, files only through {@link BundleFileSystem}, environment only as configured.
+ */
+public final class PythonRuntime implements AutoCloseable {
+    /** Python may call only methods we mark {@code @HostAccess.Export}, and index the arrays we pass. */
+    private static final HostAccess HOST_ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT).allowArrayAccess(true).build();
+
+    private final Engine engine;
+
+    public PythonRuntime() {
+        this.engine = Engine.newBuilder("python")
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+    }
+
+    /** {@code GraalVM CE} when the optimizing compiler is active, {@code Interpreted} when it is not. */
+    public String implementationName() {
+        return engine.getImplementationName();
+    }
+
+    /** Whether Python code is JIT-compiled; interpreted Python is about 100x slower on loops. */
+    public boolean isCompiled() {
+        return !implementationName().toLowerCase(java.util.Locale.ROOT).contains("interpreted");
+    }
+
+    /** A new sandboxed context whose files are the bundle (read-only) and {@code tempDir} (read-write). */
+    Context newContext(Path bundleRoot, Path tempDir, Map<String, String> env) {
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("TMPDIR", tempDir.toString());
+        return Context.newBuilder("python")
+                .engine(engine)
+                .allowHostAccess(HOST_ACCESS)
+                .allowHostClassLookup(name -> false)
+                .allowPolyglotAccess(PolyglotAccess.NONE)
+                .allowCreateProcess(false)
+                .allowCreateThread(false)
+                .allowNativeAccess(false)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .environment(environment)
+                .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(bundleRoot, tempDir)).build())
+                .currentWorkingDirectory(bundleRoot)
+                // The bundle is read-only: never try to write __pycache__ next to it.
+                .option("python.DontWriteBytecodeFlag", "true")
+                .build();
+    }
+
+    /** The bundle's files, plus read access to GraalPy's own home and internal resources (its standard library). */
+    private static FileSystem pythonFiles(Path bundleRoot, Path tempDir) {
+        return FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(new BundleFileSystem(bundleRoot, tempDir)));
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.corral.server.python;
+
+import dev.corral.server.bundle.Bundle;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The bundle's WSGI application imported into one context, and the driver that calls it per request. */
+final class WsgiApplication implements AutoCloseable {
+    private static final Source DRIVER = driverSource();
+
+    private final Context context;
+    private final Value handle;
+    private final Value describe;
+
+    private WsgiApplication(Context context, Value handle, Value describe) {
+        this.context = context;
+        this.handle = handle;
+        this.describe = describe;
+    }
+
+    static WsgiApplication load(PythonRuntime runtime, Bundle bundle, Path tempDir, Map<String, String> env) throws BundleImportException {
+        Context context = runtime.newContext(bundle.root(), tempDir, env);
+        try {
+            context.eval(DRIVER);
+            Value driver = context.getBindings("python");
+            Value describe = context.eval("python", "import traceback\n"
+                    + "def _describe(e):\n    return ''.join(traceback.format_exception(e))\n_describe");
+            Value handle;
+            try {
+                handle = driver.getMember("load").execute(bundle.root().toString(),
+                        bundle.manifest().entrypoint().module(), bundle.manifest().entrypoint().callable());
+            } catch (PolyglotException e) {
+                throw new BundleImportException("cannot import " + bundle.manifest().entrypoint() + " from " + bundle.root()
+                        + "\n" + describe(describe, e));
+            }
+            return new WsgiApplication(context, handle, describe);
+        } catch (BundleImportException | RuntimeException e) {
+            context.close(true);
+            throw e;
+        }
+    }
+
+    /** Runs one request; the response goes to {@code call.response()}. Python errors come back as PolyglotException. */
+    void call(WsgiCall call) {
+        Value result = handle.execute(call.environ(), call.body(), call.response());
+        ResponseChannel out = call.response();
+        if (result.isNull()) {
+            out.finish();
+        } else if (result.getArraySize() == 3) {
+            out.complete(result.getArrayElement(0).asString(), result.getArrayElement(1), result.getArrayElement(2));
+        } else {
+            out.sendFile(result.getArrayElement(0).asString(), result.getArrayElement(1),
+                    result.getArrayElement(3).asString(), result.getArrayElement(4).asLong());
+        }
+    }
+
+    /** The Python traceback of a failed call, for the log. */
+    String describe(PolyglotException e) {
+        return describe(describe, e);
+    }
+
+    private static String describe(Value describe, PolyglotException e) {
+        if (e.isGuestException() && !e.isInternalError()) {
+            try {
+                return describe.execute(e.getGuestObject()).asString();
+            } catch (RuntimeException ignored) {
+                // fall through to the polyglot message
+            }
+        }
+        return e.getMessage();
+    }
+
+    /** Interrupts or cancels whatever runs in this context; the isolation work builds on this. */
+    Context context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.close(true);
+    }
+
+    private static Source driverSource() {
+        try (InputStream in = WsgiApplication.class.getResourceAsStream("corral_wsgi.py")) {
+            if (in == null) {
+                throw new IllegalStateException("corral_wsgi.py missing from the server jar");
+            }
+            return Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8), "corral_wsgi.py").build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

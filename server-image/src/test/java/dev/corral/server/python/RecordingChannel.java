@@ -1,0 +1,89 @@
+package dev.corral.server.python;
+
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A ResponseChannel that remembers what the driver sent, converted to plain Java at once. */
+public final class RecordingChannel implements ResponseChannel {
+    String status;
+    final List<String> headers = new ArrayList<>();
+    final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    final List<String> events = new ArrayList<>();
+    String filePath;
+    long fileOffset = -1;
+    boolean clientGone;
+
+    @Override
+    @HostAccess.Export
+    public void start(String status, Value headers) {
+        events.add("start");
+        record(status, headers);
+    }
+
+    @Override
+    @HostAccess.Export
+    public boolean write(Value chunk) {
+        events.add("write");
+        body.writeBytes(bytes(chunk));
+        return !clientGone;
+    }
+
+    @Override
+    public void finish() {
+        events.add("finish");
+    }
+
+    @Override
+    public void complete(String status, Value headers, Value body) {
+        events.add("complete");
+        record(status, headers);
+        this.body.writeBytes(bytes(body));
+    }
+
+    @Override
+    public void sendFile(String status, Value headers, String path, long offset) {
+        events.add("sendFile");
+        record(status, headers);
+        filePath = path;
+        fileOffset = offset;
+    }
+
+    @Override
+    public void fail() {
+        events.add("fail");
+    }
+
+    String text() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    String header(String name) {
+        for (int i = 0; i < headers.size(); i += 2) {
+            if (headers.get(i).equalsIgnoreCase(name)) {
+                return headers.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    private void record(String status, Value flat) {
+        this.status = status;
+        headers.clear();
+        for (int i = 0; i < flat.getArraySize(); i++) {
+            headers.add(flat.getArrayElement(i).asString());
+        }
+    }
+
+    private static byte[] bytes(Value v) {
+        byte[] out = new byte[(int) v.getBufferSize()];
+        if (out.length > 0) {
+            v.readBuffer(0, out, 0, out.length);
+        }
+        return out;
+    }
+}
