@@ -16,6 +16,7 @@ public final class HttpFrontend {
     private final Vertx vertx;
     private final HttpSettings settings;
     private final RequestRouter router;
+    private final InvalidRequests invalid;
     private final DateHeader date = new DateHeader();
     private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
 
@@ -24,27 +25,16 @@ public final class HttpFrontend {
         this.settings = settings;
         this.router = new RequestRouter(date, new StaticFiles(vertx, mounts),
                 new WsgiDispatcher(pool, metrics, settings.maxBodySize()), metrics);
+        this.invalid = new InvalidRequests(metrics);
     }
 
     /** Binds the port; completes with the actual port (useful when configured as 0). */
     public Future<Integer> start() {
         date.refreshEverySecond(vertx);
-        return bindFirst().compose(port -> {
-            if (settings.eventLoops() <= 1) {
-                return Future.succeededFuture(port);
-            }
-            // The first server fixed the port (it may have been 0); the others join it on their own loops.
-            HttpSettings same = new HttpSettings(settings.host(), port, settings.eventLoops(), settings.maxBodySize(),
-                    settings.maxHeaderSize(), settings.maxRequestLine(), settings.idleTimeout(), settings.headerTimeout());
-            return vertx.deployVerticle(() -> track(new HttpVerticle(same, router)),
-                            new DeploymentOptions().setInstances(settings.eventLoops() - 1))
-                    .map(id -> port);
-        });
-    }
-
-    private Future<Integer> bindFirst() {
-        HttpVerticle first = track(new HttpVerticle(settings, router));
-        return vertx.deployVerticle(first).map(id -> first.port());
+        // One deployment of N instances: Vert.x shares the socket among them, even a random port (0).
+        return vertx.deployVerticle(() -> track(new HttpVerticle(settings, router, invalid)),
+                        new DeploymentOptions().setInstances(Math.max(1, settings.eventLoops())))
+                .map(id -> verticles.get(0).port());
     }
 
     private HttpVerticle track(HttpVerticle verticle) {

@@ -14,13 +14,15 @@ import java.util.concurrent.TimeUnit;
 final class HttpVerticle extends VerticleBase {
     private final HttpSettings settings;
     private final RequestRouter router;
+    private final InvalidRequests invalid;
     /** Connections still waiting for their first request's headers, with the timer that will close them. */
     private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
     private HttpServer server;
 
-    HttpVerticle(HttpSettings settings, RequestRouter router) {
+    HttpVerticle(HttpSettings settings, RequestRouter router, InvalidRequests invalid) {
         this.settings = settings;
         this.router = router;
+        this.invalid = invalid;
     }
 
     @Override
@@ -34,9 +36,15 @@ final class HttpVerticle extends VerticleBase {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(settings.maxHeaderSize())
                 .setMaxInitialLineLength(settings.maxRequestLine())
-                .setHandle100ContinueAutomatically(true);
+                .setHandle100ContinueAutomatically(true)
+                // HTTP/1.1 only, as gunicorn and uvicorn serve: no h2c upgrade behind the pod's Service.
+                .setHttp2ClearTextEnabled(false);
         server = vertx.createHttpServer(options)
                 .connectionHandler(this::watchHeaders)
+                .invalidRequestHandler(request -> {
+                    awaitingHeaders.remove(request.connection());
+                    invalid.handle(request);
+                })
                 .requestHandler(request -> {
                     Long timer = awaitingHeaders.remove(request.connection());
                     if (timer != null) {

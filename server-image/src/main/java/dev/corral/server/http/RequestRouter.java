@@ -26,30 +26,14 @@ final class RequestRouter {
     }
 
     void handle(HttpServerRequest request) {
-        long start = System.nanoTime();
         HttpServerResponse response = request.response();
         response.putHeader(HttpHeaders.DATE, date.current()).putHeader(HttpHeaders.SERVER, SERVER);
-        metrics.started();
         StaticMount mount = staticFiles.match(request.path());
-        ServerMetrics.Route route = mount != null ? ServerMetrics.Route.STATIC : ServerMetrics.Route.WSGI;
-        boolean[] counted = {false};
-        response.endHandler(v -> {
-            if (!counted[0]) {
-                counted[0] = true;
-                metrics.answered(route, response.getStatusCode(), start);
-            }
-        });
-        response.closeHandler(v -> {
-            if (!counted[0]) {
-                // The client left before the answer was complete; 499 as nginx counts it.
-                counted[0] = true;
-                metrics.answered(route, 499, start);
-            }
-        });
         if (mount != null) {
+            new Exchange(response, metrics, ServerMetrics.Route.STATIC);
             staticFiles.serve(request, mount);
         } else {
-            wsgi.dispatch(request);
+            wsgi.dispatch(request, new Exchange(response, metrics, ServerMetrics.Route.WSGI));
         }
     }
 }

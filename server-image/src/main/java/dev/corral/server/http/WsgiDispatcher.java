@@ -31,7 +31,7 @@ final class WsgiDispatcher {
         this.maxBodySize = maxBodySize;
     }
 
-    void dispatch(HttpServerRequest request) {
+    void dispatch(HttpServerRequest request, Exchange exchange) {
         String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (declared != null) {
             long length;
@@ -41,16 +41,16 @@ final class WsgiDispatcher {
                 length = -1;
             }
             if (length < 0) {
-                refuse(request, 400, "Content-Length is not a number");
+                refuse(request, exchange, 400, "Content-Length is not a number");
                 return;
             }
             if (length > maxBodySize) {
-                refuse(request, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
+                refuse(request, exchange, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
                 return;
             }
         }
         if (request.isEnded()) {
-            submit(request, null);
+            submit(request, exchange, null);
             return;
         }
         Buffer body = Buffer.buffer();
@@ -61,24 +61,26 @@ final class WsgiDispatcher {
             }
             if (body.length() + (long) chunk.length() > maxBodySize) {
                 refused[0] = true;
-                refuse(request, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
+                refuse(request, exchange, 413, "the request body is larger than the server accepts (" + maxBodySize + " bytes)");
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(v -> {
             if (!refused[0]) {
-                submit(request, body.length() == 0 ? null : body.getBytes());
+                submit(request, exchange, body.length() == 0 ? null : body.getBytes());
             }
         });
     }
 
-    private void submit(HttpServerRequest request, byte[] body) {
+    private void submit(HttpServerRequest request, Exchange exchange, byte[] body) {
         HttpServerResponse response = request.response();
         String[] environ = WsgiEnviron.build(environRequest(request));
         WsgiResponder responder = new WsgiResponder(Vertx.currentContext(), response,
                 request.method() == HttpMethod.HEAD, request.version());
+        exchange.onClientGone(responder::clientGone);
         if (!pool.submit(new WsgiCall(environ, body, responder))) {
+            exchange.rejected();
             metrics.rejected("queue_full");
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
             ErrorResponses.send(response, 503, "the server is at capacity; retry shortly");
@@ -86,7 +88,8 @@ final class WsgiDispatcher {
     }
 
     /** Answers an unacceptable request and closes the connection, since its body may still be arriving. */
-    private static void refuse(HttpServerRequest request, int status, String message) {
+    private static void refuse(HttpServerRequest request, Exchange exchange, int status, String message) {
+        exchange.rejected();
         HttpServerResponse response = request.response();
         response.putHeader(HttpHeaders.CONNECTION, "close");
         ErrorResponses.send(response, status, message);

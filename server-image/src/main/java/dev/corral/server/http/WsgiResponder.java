@@ -42,10 +42,12 @@ public final class WsgiResponder implements ResponseChannel {
         this.response = response;
         this.head = head;
         this.http10 = version == HttpVersion.HTTP_1_0;
-        response.closeHandler(v -> {
-            clientGone = true;
-            signalDrained();
-        });
+    }
+
+    /** The connection closed: stop the worker's stream and wake it if it waits for the socket. */
+    void clientGone() {
+        clientGone = true;
+        signalDrained();
     }
 
     @Override

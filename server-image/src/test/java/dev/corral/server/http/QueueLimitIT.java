@@ -1,0 +1,52 @@
+package dev.corral.server.http;
+
+import dev.corral.server.RunningServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Backpressure at the door: with every worker busy and the queue full, new requests get 503 at once. */
+class QueueLimitIT {
+    @TempDir
+    Path temp;
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfterInsteadOfWaiting() throws Exception {
+        Path bundle = Path.of(getClass().getResource("/bundles/pep3333").toURI());
+        try (RunningServer server = RunningServer.start(bundle, temp, "--workers", "1", "--queue-size", "1")) {
+            CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> get(server, "/sleep?1.5"));
+            Thread.sleep(400);
+            CompletableFuture<HttpResponse<String>> queued = CompletableFuture.supplyAsync(() -> get(server, "/sleep?0.1"));
+            Thread.sleep(200);
+
+            long start = System.nanoTime();
+            HttpResponse<String> refused = server.get("/list");
+            long refusedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(refused.body()).contains("at capacity");
+            assertThat(refusedMillis).as("refused without waiting for the busy worker").isLessThan(1000);
+
+            List<Integer> statuses = new ArrayList<>();
+            statuses.add(running.join().statusCode());
+            statuses.add(queued.join().statusCode());
+            assertThat(statuses).containsExactly(200, 200);
+            assertThat(server.admin("/metrics").body()).contains("corral_requests_rejected_total{reason=\"queue_full\"} 1.0");
+        }
+    }
+
+    private static HttpResponse<String> get(RunningServer server, String path) {
+        try {
+            return server.get(path);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
