@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A Corral server started from the packaged distribution ({@code bin/corral-server}) as a real process. */
@@ -32,6 +33,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the launcher on free loopback ports with the given bundle and extra flags. */
     static ServerProcess launch(Path bundle, Path logDir, String... extra) throws IOException {
+        return launch(bundle, logDir, Map.of(), extra);
+    }
+
+    /** As {@link #launch(Path, Path, String...)}, with extra environment variables for the launcher. */
+    static ServerProcess launch(Path bundle, Path logDir, Map<String, String> env, String... extra) throws IOException {
         int port = freePort();
         int adminPort = freePort();
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/corral-server").toString(),
@@ -39,13 +45,14 @@ final class ServerProcess implements AutoCloseable {
                 "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
                 "--temp-dir", logDir.resolve("tmp").toString()));
         command.addAll(List.of(extra));
-        return start(command, logDir, port, adminPort);
+        return start(command, logDir, port, adminPort, env);
     }
 
     /** Starts an arbitrary command line (e.g. java without the JIT flags) with output to a log file. */
-    static ServerProcess start(List<String> command, Path logDir, int port, int adminPort) throws IOException {
+    static ServerProcess start(List<String> command, Path logDir, int port, int adminPort, Map<String, String> env) throws IOException {
         Path log = Files.createTempFile(logDir, "server-", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
         return new ServerProcess(builder.start(), port, adminPort, log);
     }
 

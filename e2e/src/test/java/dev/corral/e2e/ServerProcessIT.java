@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +43,16 @@ class ServerProcessIT {
                     .contains("process_resident_memory_bytes");
             assertThat(server.admin("/healthz").statusCode()).isEqualTo(200);
             assertThat(server.log()).contains("native epoll transport").contains("JIT-compiled");
+        }
+    }
+
+    @Test
+    void servesWithoutAWritableHomeAsOnAReadOnlyRootFilesystem() throws Exception {
+        assertThat(ServerProcess.DIST.resolve("resources/python")).as("GraalPy resources pre-copied into the distribution").isDirectory();
+        // /dev/null as home: nothing can be unpacked or cached there, as in a read-only container.
+        try (ServerProcess server = ServerProcess.launch(example("hello"), work, Map.of("JAVA_OPTS", "-Duser.home=/dev/null"))
+                .awaitReady(START)) {
+            assertThat(server.get("/").body()).isEqualTo("Hello from Corral!\n");
         }
     }
 
@@ -87,7 +98,7 @@ class ServerProcessIT {
         List<String> command = List.of(java, "-cp", ServerProcess.DIST.resolve("lib").toAbsolutePath() + "/*",
                 "dev.corral.server.Main", "--bundle", example("hello").toString(), "--host", "127.0.0.1",
                 "--port", "0", "--admin-port", "0", "--temp-dir", work.resolve("tmp").toString());
-        try (ServerProcess server = ServerProcess.start(command, work, 0, 0)) {
+        try (ServerProcess server = ServerProcess.start(command, work, 0, 0, Map.of())) {
             assertThat(server.awaitExit(START)).isEqualTo(69);
             assertThat(server.log()).contains("Python runtime is 'Interpreted'").contains("--mode development");
         }

@@ -1,7 +1,6 @@
 package dev.corral.server.admin;
 
 import dev.corral.server.python.WorkerPool;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -81,11 +80,6 @@ public final class ServerMetrics {
 
     public void startToReady(double seconds) {
         startToReady.set(seconds);
-    }
-
-    /** A counter data point handle, for tests. */
-    CounterDataPoint requestsFor(String status, Route route) {
-        return requests.labelValues(status, route.label);
     }
 
     public PrometheusRegistry registry() {

@@ -79,11 +79,6 @@ final class WsgiApplication implements AutoCloseable {
         return e.getMessage();
     }
 
-    /** Interrupts or cancels whatever runs in this context; the isolation work builds on this. */
-    Context context() {
-        return context;
-    }
-
     @Override
     public void close() {
         context.close(true);
