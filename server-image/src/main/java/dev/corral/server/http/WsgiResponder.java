@@ -62,7 +62,7 @@ public final class WsgiResponder implements ResponseChannel {
         if (declared < 0 && http10 && !head) {
             gathered = Buffer.buffer();
         }
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             applyStatusAndHeaders(code, reason, flat);
             if (declared < 0 && !http10 && !head) {
                 response.setChunked(true);
@@ -98,7 +98,7 @@ public final class WsgiResponder implements ResponseChannel {
             lock.unlock();
         }
         final int sent = length;
-        loop.runOnContext(v -> response.write(buffer).onComplete(r -> {
+        loop.runOnContext(v -> (response.closed() ? io.vertx.core.Future.<Void>succeededFuture() : response.write(buffer)).onComplete(r -> {
             lock.lock();
             try {
                 unsent -= sent;
@@ -139,7 +139,7 @@ public final class WsgiResponder implements ResponseChannel {
     public void finish() {
         Buffer body = gathered;
         boolean shortBody = remaining > 0 && !head;
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             if (shortBody) {
                 // The application sent less than its Content-Length: the client must not wait for the rest.
                 response.reset();
@@ -162,7 +162,7 @@ public final class WsgiResponder implements ResponseChannel {
             buffer = buffer.slice(0, (int) declared);
         }
         Buffer out = buffer;
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             applyStatusAndHeaders(code, reason, flat);
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length()));
             if (head) {
@@ -179,7 +179,7 @@ public final class WsgiResponder implements ResponseChannel {
         String reason = status.substring(4).trim();
         String[] flat = flatten(headers);
         long declared = declaredLength(flat);
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             applyStatusAndHeaders(code, reason, flat);
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             if (head) {
@@ -193,11 +193,20 @@ public final class WsgiResponder implements ResponseChannel {
     @Override
     public void fail() {
         boolean headersSent = started;
-        loop.runOnContext(v -> {
+        onLoop(() -> {
             if (!headersSent && !response.headWritten()) {
                 ErrorResponses.send(response, 500, "The application failed while handling this request.");
             } else {
                 response.reset();
+            }
+        });
+    }
+
+    /** Runs on the connection's event loop, unless the client has gone: a closed response takes no writes. */
+    private void onLoop(Runnable action) {
+        loop.runOnContext(v -> {
+            if (!response.closed()) {
+                action.run();
             }
         });
     }
