@@ -1,7 +1,12 @@
 package dev.corral.server.admin;
 
+import dev.corral.server.budget.BudgetKind;
+import dev.corral.server.cgroup.Cgroup;
+import dev.corral.server.cgroup.CgroupStats;
+import dev.corral.server.python.WorkerEvents;
 import dev.corral.server.python.WorkerPool;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -13,7 +18,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * The server's Prometheus metrics, in a registry of its own (no global state). Route classes are
  * {@code wsgi}, {@code static} and {@code rejected}; statuses are the numeric HTTP code.
  */
-public final class ServerMetrics {
+public final class ServerMetrics implements WorkerEvents {
     /** How a request was routed, for the {@code route} label. */
     public enum Route { WSGI, STATIC, REJECTED;
 
@@ -27,6 +32,9 @@ public final class ServerMetrics {
     private final Counter rejected;
     private final Gauge startToReady;
     private final Gauge runtime;
+    private final Counter breaches;
+    private final Counter cancellations;
+    private final Counter replacements;
 
     public ServerMetrics() {
         requests = Counter.builder().name("corral_http_requests_total")
@@ -43,7 +51,55 @@ public final class ServerMetrics {
         runtime = Gauge.builder().name("corral_python_runtime_info")
                 .help("The Python runtime: implementation is 'GraalVM CE' when JIT-compiled, 'Interpreted' otherwise")
                 .labelNames("implementation").register(registry);
+        breaches = Counter.builder().name("corral_budget_breaches_total")
+                .help("Requests stopped for going past a budget, by kind (time, cpu, memory)").labelNames("kind").register(registry);
+        cancellations = Counter.builder().name("corral_budget_cancellations_total")
+                .help("Stopped requests whose interrupt did not land in the grace period, so their interpreter was cancelled")
+                .labelNames("kind").register(registry);
+        replacements = Counter.builder().name("corral_worker_replacements_total")
+                .help("Interpreters replaced, by reason (recycled, cancelled, exhausted, died)").labelNames("reason").register(registry);
         JvmMetrics.builder().register(registry);
+    }
+
+    @Override
+    public void breached(BudgetKind kind) {
+        breaches.labelValues(kind.label()).inc();
+    }
+
+    @Override
+    public void cancelled(BudgetKind kind) {
+        cancellations.labelValues(kind.label()).inc();
+    }
+
+    @Override
+    public void replaced(String reason) {
+        replacements.labelValues(reason).inc();
+    }
+
+    /** Adds the pod's cgroup limits and usage, read at each scrape; the operator's quota autoscaling reads these. */
+    public void watch(Cgroup cgroup) {
+        GaugeWithCallback.builder().name("corral_cgroup_memory_usage_bytes").help("Memory charged to the pod's cgroup")
+                .callback(cb -> read(cgroup, s -> cb.call(s.memoryUsageBytes()))).register(registry);
+        GaugeWithCallback.builder().name("corral_cgroup_memory_limit_bytes").help("The cgroup's memory limit (-1: none)")
+                .callback(cb -> read(cgroup, s -> cb.call(s.memoryLimitBytes()))).register(registry);
+        GaugeWithCallback.builder().name("corral_cgroup_cpu_quota_cores").help("The cgroup's CPU quota in cores (-1: none)")
+                .callback(cb -> read(cgroup, s -> cb.call(s.cpuQuotaCores()))).register(registry);
+        CounterWithCallback.builder().name("corral_cgroup_cpu_periods").help("CFS enforcement periods elapsed")
+                .callback(cb -> read(cgroup, s -> cb.call(Math.max(0, s.cpuPeriods())))).register(registry);
+        CounterWithCallback.builder().name("corral_cgroup_cpu_throttled_periods").help("CFS periods in which the cgroup was throttled")
+                .callback(cb -> read(cgroup, s -> cb.call(Math.max(0, s.cpuThrottledPeriods())))).register(registry);
+        CounterWithCallback.builder().name("corral_cgroup_cpu_throttled_seconds").help("Time the cgroup spent throttled")
+                .callback(cb -> read(cgroup, s -> cb.call(Math.max(0, s.cpuThrottledNanos()) / 1e9))).register(registry);
+        CounterWithCallback.builder().name("corral_cgroup_oom_kills").help("Processes the kernel OOM-killed in this cgroup")
+                .callback(cb -> read(cgroup, s -> cb.call(Math.max(0, s.oomKills())))).register(registry);
+    }
+
+    private static void read(Cgroup cgroup, java.util.function.Consumer<CgroupStats> use) {
+        try {
+            use.accept(cgroup.read());
+        } catch (java.io.IOException | RuntimeException e) {
+            // A cgroup file vanished (the hierarchy changed under us): report nothing rather than fail the scrape.
+        }
     }
 
     /** Adds the worker pool's live state: busy and total workers, queued requests and queue capacity. */
@@ -56,6 +112,8 @@ public final class ServerMetrics {
                 }).register(registry);
         GaugeWithCallback.builder().name("corral_worker_queue_depth").help("Requests waiting for a free worker")
                 .callback(cb -> cb.call(pool.queued())).register(registry);
+        GaugeWithCallback.builder().name("corral_worker_spares").help("Interpreters imported and ready to replace a stopped one")
+                .callback(cb -> cb.call(pool.spares())).register(registry);
         GaugeWithCallback.builder().name("corral_worker_queue_capacity").help("Requests that may wait before new ones get 503")
                 .callback(cb -> cb.call(pool.queueCapacity())).register(registry);
     }

@@ -4,9 +4,14 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import dev.corral.server.budget.BudgetOverride;
+import dev.corral.server.config.ConfigValues;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,14 +20,18 @@ import java.util.TreeSet;
 /**
  * What the optional {@code corral.json} at the bundle root says, with defaults for what it leaves out.
  *
- * <pre>{"entrypoint": "app:application", "static": {"/assets/": "static"}, "warmup": {"paths": ["/"], "requests": 200}}</pre>
+ * <pre>{"entrypoint": "app:application", "static": {"/assets/": "static"}, "warmup": {"paths": ["/"], "requests": 200},
+ *  "budgets": {"/reports/": {"timeout": "120s", "cpu": "60s", "memory": "2g"}, "/upload": {"memory": "off"}}}</pre>
  */
-public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMounts, Warmup warmup) {
+public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMounts, Warmup warmup,
+                             Map<String, BudgetOverride> budgets) {
     public static final String FILE_NAME = "corral.json";
-    private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup");
+    private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup", "budgets");
+    private static final Set<String> BUDGET_KEYS = Set.of("timeout", "cpu", "memory");
 
     public BundleManifest {
         staticMounts = List.copyOf(staticMounts);
+        budgets = Map.copyOf(budgets);
     }
 
     /** Reads the manifest of the bundle rooted at {@code root}, or the defaults when it has none. */
@@ -50,7 +59,8 @@ public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMoun
             Entrypoint entrypoint = json.containsKey("entrypoint")
                     ? Entrypoint.parse(json.getString("entrypoint"))
                     : Entrypoint.DEFAULT;
-            return new BundleManifest(entrypoint, staticMounts(json.getJsonObject("static"), root), warmup(json.getJsonObject("warmup")));
+            return new BundleManifest(entrypoint, staticMounts(json.getJsonObject("static"), root), warmup(json.getJsonObject("warmup")),
+                    budgets(json.getJsonObject("budgets")));
         } catch (ClassCastException e) {
             throw new BundleException(FILE_NAME + " has a value of the wrong type: " + e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -84,6 +94,45 @@ public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMoun
         // Longest prefix first, so /static/img/ wins over /static/.
         mounts.sort((a, b) -> b.urlPrefix().length() - a.urlPrefix().length());
         return mounts;
+    }
+
+    private static Map<String, BudgetOverride> budgets(JsonObject json) throws BundleException {
+        Map<String, BudgetOverride> budgets = new LinkedHashMap<>();
+        if (json == null) {
+            return budgets;
+        }
+        for (Map.Entry<String, Object> entry : json) {
+            String prefix = entry.getKey();
+            if (!prefix.startsWith("/") || !(entry.getValue() instanceof JsonObject rule)) {
+                throw new BundleException(FILE_NAME + ": budgets maps a path prefix starting with '/' to {timeout, cpu, memory}, got '" + prefix + "'");
+            }
+            Set<String> unknown = new TreeSet<>(rule.fieldNames());
+            unknown.removeAll(BUDGET_KEYS);
+            if (!unknown.isEmpty()) {
+                throw new BundleException(FILE_NAME + ": budget for " + prefix + " has unknown keys " + unknown + "; known keys are [cpu, memory, timeout]");
+            }
+            try {
+                budgets.put(prefix, new BudgetOverride(
+                        duration(rule.getString("timeout")), duration(rule.getString("cpu")), bytes(rule.getString("memory"))));
+            } catch (IllegalArgumentException e) {
+                throw new BundleException(FILE_NAME + ": budget for " + prefix + ": " + e.getMessage());
+            }
+        }
+        return budgets;
+    }
+
+    private static Duration duration(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.equalsIgnoreCase("off") ? Duration.ZERO : ConfigValues.parseDuration(text);
+    }
+
+    private static Long bytes(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.equalsIgnoreCase("off") ? 0L : ConfigValues.parseBytes(text);
     }
 
     private static Warmup warmup(JsonObject json) throws BundleException {

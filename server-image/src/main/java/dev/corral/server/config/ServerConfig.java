@@ -1,5 +1,7 @@
 package dev.corral.server.config;
 
+import dev.corral.server.budget.RequestBudget;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +24,10 @@ public record ServerConfig(
         int maxRequestLine,
         Duration idleTimeout,
         Duration headerTimeout,
+        RequestBudget budget,
+        Duration budgetGrace,
+        int maxRequests,
+        int maxRequestsJitter,
         Duration drainDelay,
         Duration drainTimeout,
         Mode mode,

@@ -1,5 +1,7 @@
 package dev.corral.server.config;
 
+import dev.corral.server.budget.RequestBudget;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,6 +89,11 @@ public final class ServerConfigParser {
                 (int) bytes(raw, ServerOption.MAX_REQUEST_LINE, 256, 1 << 20),
                 duration(raw, ServerOption.IDLE_TIMEOUT),
                 duration(raw, ServerOption.HEADER_TIMEOUT),
+                new RequestBudget(duration(raw, ServerOption.REQUEST_TIMEOUT), duration(raw, ServerOption.REQUEST_CPU),
+                        bytes(raw, ServerOption.REQUEST_MEMORY, 0, Long.MAX_VALUE)),
+                duration(raw, ServerOption.BUDGET_GRACE),
+                count(raw, ServerOption.MAX_REQUESTS),
+                count(raw, ServerOption.MAX_REQUESTS_JITTER),
                 duration(raw, ServerOption.DRAIN_DELAY),
                 duration(raw, ServerOption.DRAIN_TIMEOUT),
                 mode(raw.get(ServerOption.MODE)),
@@ -121,6 +128,19 @@ public final class ServerConfigParser {
             // reported below
         }
         throw invalid(option, value, "auto or a whole number from 1 to " + max);
+    }
+
+    private static int count(Map<ServerOption, String> raw, ServerOption option) throws ConfigException {
+        String value = raw.get(option).trim();
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(option, value, "a whole number, 0 or more");
     }
 
     private static long bytes(Map<ServerOption, String> raw, ServerOption option, long min, long max) throws ConfigException {

@@ -1,6 +1,7 @@
 package dev.corral.server.http;
 
 import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.budget.BudgetRules;
 import dev.corral.server.bundle.StaticMount;
 import dev.corral.server.python.WorkerPool;
 import io.vertx.core.DeploymentOptions;
@@ -20,11 +21,12 @@ public final class HttpFrontend {
     private final DateHeader date = new DateHeader();
     private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
 
-    public HttpFrontend(Vertx vertx, HttpSettings settings, List<StaticMount> mounts, WorkerPool pool, ServerMetrics metrics) {
+    public HttpFrontend(Vertx vertx, HttpSettings settings, List<StaticMount> mounts, WorkerPool pool, ServerMetrics metrics,
+                        BudgetRules budgets) {
         this.vertx = vertx;
         this.settings = settings;
         this.router = new RequestRouter(date, new StaticFiles(vertx, mounts),
-                new WsgiDispatcher(pool, metrics, settings.maxBodySize()), metrics);
+                new WsgiDispatcher(pool, metrics, settings.maxBodySize(), budgets), metrics);
         this.invalid = new InvalidRequests(metrics);
     }
 

@@ -1,6 +1,7 @@
 package dev.corral.server.http;
 
 import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.budget.BudgetRules;
 import dev.corral.server.python.WorkerPool;
 import dev.corral.server.python.WsgiCall;
 import io.vertx.core.Vertx;
@@ -24,11 +25,13 @@ final class WsgiDispatcher {
     private final WorkerPool pool;
     private final ServerMetrics metrics;
     private final long maxBodySize;
+    private final BudgetRules budgets;
 
-    WsgiDispatcher(WorkerPool pool, ServerMetrics metrics, long maxBodySize) {
+    WsgiDispatcher(WorkerPool pool, ServerMetrics metrics, long maxBodySize, BudgetRules budgets) {
         this.pool = pool;
         this.metrics = metrics;
         this.maxBodySize = maxBodySize;
+        this.budgets = budgets;
     }
 
     void dispatch(HttpServerRequest request, Exchange exchange) {
@@ -79,7 +82,8 @@ final class WsgiDispatcher {
         WsgiResponder responder = new WsgiResponder(Vertx.currentContext(), response,
                 request.method() == HttpMethod.HEAD, request.version());
         exchange.onClientGone(responder::clientGone);
-        if (!pool.submit(new WsgiCall(environ, body, responder))) {
+        BudgetRules.Route route = budgets.forPath(request.path());
+        if (!pool.submit(new WsgiCall(environ, body, responder, route.budget(), route.prefix()))) {
             exchange.rejected();
             metrics.rejected("queue_full");
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");

@@ -98,7 +98,7 @@ public final class WsgiResponder implements ResponseChannel {
             lock.unlock();
         }
         final int sent = length;
-        loop.runOnContext(v -> (response.closed() ? io.vertx.core.Future.<Void>succeededFuture() : response.write(buffer)).onComplete(r -> {
+        loop.runOnContext(v -> (response.closed() || response.ended() ? io.vertx.core.Future.<Void>succeededFuture() : response.write(buffer)).onComplete(r -> {
             lock.lock();
             try {
                 unsent -= sent;
@@ -191,21 +191,24 @@ public final class WsgiResponder implements ResponseChannel {
     }
 
     @Override
-    public void fail() {
+    public void fail(int status, String message) {
         boolean headersSent = started;
         onLoop(() -> {
             if (!headersSent && !response.headWritten()) {
-                ErrorResponses.send(response, 500, "The application failed while handling this request.");
+                ErrorResponses.send(response, status, message);
             } else {
                 response.reset();
             }
         });
     }
 
-    /** Runs on the connection's event loop, unless the client has gone: a closed response takes no writes. */
+    /**
+     * Runs on the connection's event loop, unless the client has gone or the response was already
+     * answered (a request stopped by its budget is answered at once; the worker's late answer is dropped).
+     */
     private void onLoop(Runnable action) {
         loop.runOnContext(v -> {
-            if (!response.closed()) {
+            if (!response.closed() && !response.ended()) {
                 action.run();
             }
         });

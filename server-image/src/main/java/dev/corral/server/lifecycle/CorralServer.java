@@ -3,8 +3,11 @@ package dev.corral.server.lifecycle;
 import dev.corral.server.admin.AdminServer;
 import dev.corral.server.admin.Readiness;
 import dev.corral.server.admin.ServerMetrics;
+import dev.corral.server.budget.BudgetRules;
 import dev.corral.server.bundle.Bundle;
 import dev.corral.server.bundle.BundleException;
+import dev.corral.server.cgroup.Cgroup;
+import dev.corral.server.cgroup.CgroupStats;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.http.HttpFrontend;
 import dev.corral.server.http.HttpSettings;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CorralServer {
     private static final System.Logger LOG = System.getLogger(CorralServer.class.getName());
+    /** How often the supervisor measures busy requests against their budgets. */
+    private static final Duration SUPERVISOR_TICK = Duration.ofMillis(5);
 
     private final ServerConfig config;
     private final Map<String, String> processEnv;
@@ -69,6 +75,10 @@ public final class CorralServer {
             LOG.log(System.Logger.Level.INFO, "Python runtime: " + runtime.implementationName() + " (JIT-compiled)");
         }
 
+        Optional<Cgroup> cgroup = Cgroup.ofThisProcess();
+        cgroup.ifPresent(this::logCgroup);
+        cgroup.ifPresent(metrics::watch);
+
         int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops));
         if (vertx.isNativeTransportEnabled()) {
@@ -83,7 +93,8 @@ public final class CorralServer {
 
         int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());
         int queue = config.queueSize() > 0 ? config.queueSize() : 64 * workers;
-        pool = new WorkerPool(runtime, bundle, new WorkerPool.Settings(workers, queue, tempDir, passedEnv()));
+        pool = new WorkerPool(runtime, bundle, new WorkerPool.Settings(workers, queue, tempDir, passedEnv(),
+                config.maxRequests(), config.maxRequestsJitter(), config.budgetGrace(), SUPERVISOR_TICK), metrics);
         metrics.watch(pool);
         try {
             pool.start();
@@ -95,7 +106,7 @@ public final class CorralServer {
 
         frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
                 config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout()),
-                bundle.manifest().staticMounts(), pool, metrics);
+                bundle.manifest().staticMounts(), pool, metrics, new BudgetRules(config.budget(), bundle.manifest().budgets()));
         port = await(frontend.start(), "port " + config.port());
 
         await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up");
@@ -151,6 +162,19 @@ public final class CorralServer {
 
     public Readiness readiness() {
         return readiness;
+    }
+
+    private void logCgroup(Cgroup cgroup) {
+        try {
+            CgroupStats stats = cgroup.read();
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT, "cgroup %s: memory limit %s, CPU quota %s; JVM sees %d processors, max heap %d MiB",
+                    cgroup.version(),
+                    stats.memoryLimitBytes() < 0 ? "none" : (stats.memoryLimitBytes() >> 20) + " MiB",
+                    stats.cpuQuotaCores() < 0 ? "none" : String.format(java.util.Locale.ROOT, "%.2f cores", stats.cpuQuotaCores()),
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20));
+        } catch (java.io.IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the cgroup: " + e.getMessage());
+        }
     }
 
     private Map<String, String> passedEnv() {

@@ -65,8 +65,9 @@ public final class PythonRuntime implements AutoCloseable {
         return FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(new BundleFileSystem(bundleRoot, tempDir)));
     }
 
+    /** Closes the engine, cancelling anything still running (a worker abandoned inside a long builtin). */
     @Override
     public void close() {
-        engine.close();
+        engine.close(true);
     }
 }

@@ -1,38 +1,52 @@
 package dev.corral.server.python;
 
+import dev.corral.server.budget.Breach;
+import dev.corral.server.budget.RequestBudget;
 import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A platform thread owning one Python context with the application imported. It takes requests from
- * the pool's queue one at a time, so Python never runs on an event loop and never shares a context.
+ * A platform thread owning one Python interpreter with the application imported. It takes requests
+ * from the pool's queue one at a time, so Python never runs on an event loop and never shares an
+ * interpreter. A request stopped by its budget is answered here; an interpreter that had to be
+ * cancelled, or served its quota of requests, is swapped for a spare.
  */
 final class PythonWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(PythonWorker.class.getName());
 
     /** Put on the queue once per worker to stop it after the requests ahead of it. */
-    static final WsgiCall STOP = new WsgiCall(new String[0], null, null);
+    static final WsgiCall STOP = new WsgiCall(new String[0], null, null, RequestBudget.UNLIMITED, "stop");
+
+    /** How many requests an interpreter serves before it is recycled; 0 for never. */
+    record Recycling(int maxRequests, int jitter) {
+        int nextLimit() {
+            return maxRequests == 0 ? 0 : maxRequests + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextInt(jitter + 1));
+        }
+    }
 
     private final int id;
     private final BlockingQueue<WsgiCall> queue;
-    private final ApplicationLoader loader;
+    private final SpareApplications spares;
+    private final WorkerEvents events;
+    private final Recycling recycling;
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
-    private final AtomicBoolean busy = new AtomicBoolean();
     private final Thread thread;
+    private volatile ActiveCall active;
+    private volatile boolean stopRequested;
+    /** Set when the supervisor gave this worker's slot to a replacement while it was stuck. */
+    private volatile boolean abandoned;
 
-    /** Imports the application into a fresh context; runs on the worker's own thread. */
-    interface ApplicationLoader {
-        WsgiApplication load() throws BundleImportException;
-    }
-
-    PythonWorker(int id, BlockingQueue<WsgiCall> queue, ApplicationLoader loader) {
+    PythonWorker(int id, BlockingQueue<WsgiCall> queue, SpareApplications spares, WorkerEvents events, Recycling recycling) {
         this.id = id;
         this.queue = queue;
-        this.loader = loader;
+        this.spares = spares;
+        this.events = events;
+        this.recycling = recycling;
         this.thread = Thread.ofPlatform().name("corral-python-" + id).daemon(true).unstarted(this);
     }
 
@@ -49,44 +63,139 @@ final class PythonWorker implements Runnable {
         return stopped;
     }
 
+    /** The request this worker is running, or null when idle. */
+    ActiveCall active() {
+        return active;
+    }
+
     boolean isBusy() {
-        return busy.get();
+        return active != null;
+    }
+
+    /** The thread ended without being asked to (an error escaped): the supervisor replaces it. */
+    boolean hasDied() {
+        return loaded.isDone() && !loaded.isCompletedExceptionally() && !stopped.isDone() && !thread.isAlive() && !stopRequested;
+    }
+
+    /**
+     * Gives up on this worker while it is stuck in code that ignores interrupts: a replacement takes its
+     * slot now, and this thread ends as soon as the cancelled call returns, without taking more work.
+     */
+    void abandon() {
+        abandoned = true;
+        stopped.complete(null);
     }
 
     @Override
     public void run() {
         WsgiApplication app;
         try {
-            app = loader.load();
+            app = spares.take();
             loaded.complete(null);
         } catch (BundleImportException | RuntimeException e) {
             loaded.completeExceptionally(e);
             stopped.complete(null);
             return;
         }
-        try (app) {
+        int limit = recycling.nextLimit();
+        int served = 0;
+        try {
             while (true) {
                 WsgiCall call = queue.take();
                 if (call == STOP) {
+                    stopRequested = true;
                     return;
                 }
-                busy.set(true);
-                try {
-                    app.call(call);
-                } catch (PolyglotException e) {
-                    LOG.log(System.Logger.Level.ERROR, "worker " + id + ": the application raised\n" + app.describe(e));
-                    call.response().fail();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "worker " + id + ": request failed in the server", e);
-                    call.response().fail();
-                } finally {
-                    busy.set(false);
+                String replaceBecause = serve(call, app);
+                if (abandoned) {
+                    return;
+                }
+                served++;
+                if (replaceBecause == null && limit > 0 && served >= limit) {
+                    replaceBecause = "recycled";
+                }
+                if (replaceBecause != null) {
+                    app.close();
+                    app = spares.take();
+                    events.replaced(replaceBecause);
+                    served = 0;
+                    limit = recycling.nextLimit();
                 }
             }
         } catch (InterruptedException e) {
+            stopRequested = true;
             Thread.currentThread().interrupt();
+        } catch (BundleImportException e) {
+            LOG.log(System.Logger.Level.ERROR, "worker " + id + ": cannot import the application into a new interpreter\n" + e.getMessage());
         } finally {
+            app.close();
             stopped.complete(null);
         }
+    }
+
+    /** Runs one request; returns why the interpreter must be replaced afterwards, or null. */
+    private String serve(WsgiCall call, WsgiApplication app) {
+        ActiveCall running = new ActiveCall(call, app);
+        active = running;
+        try {
+            app.call(call);
+            return null;
+        } catch (PolyglotException e) {
+            return failed(call, running, app, e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "worker " + id + ": request to " + call.route() + " failed in the server", e);
+            call.response().fail(500, "the server failed while handling this request");
+            return null;
+        } finally {
+            running.settle();
+            active = null;
+        }
+    }
+
+    private String failed(WsgiCall call, ActiveCall running, WsgiApplication app, PolyglotException e) {
+        Breach breach = running.breach();
+        if (breach != null && (e.isInterrupted() || e.isCancelled())) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + id + ": request to route " + call.route() + " stopped: "
+                    + breach.clientMessage() + "; used " + breach.used() + "; stopped " + running.millisSinceBreach() + " ms after detection"
+                    + (e.isCancelled() ? " by cancelling its interpreter" : " by interrupt")
+                    + "\n" + pythonStack(e));
+            call.response().fail(breach.kind().status(), breach.clientMessage());
+            return e.isCancelled() ? "cancelled" : null;
+        }
+        if (e.isResourceExhausted() || isMemoryError(e)) {
+            LOG.log(System.Logger.Level.WARNING, "worker " + id + ": request to route " + call.route() + " ran out of memory\n" + pythonStack(e));
+            call.response().fail(503, "the request ran out of memory");
+            return e.isResourceExhausted() ? "exhausted" : null;
+        }
+        if (e.isCancelled() || e.isInterrupted()) {
+            call.response().fail(503, "the request was stopped");
+            return e.isCancelled() ? "cancelled" : null;
+        }
+        LOG.log(System.Logger.Level.ERROR, "worker " + id + ": the application raised on route " + call.route() + "\n" + app.describe(e));
+        call.response().fail(500, "The application failed while handling this request.");
+        return null;
+    }
+
+    private static boolean isMemoryError(PolyglotException e) {
+        if (!e.isGuestException()) {
+            return false;
+        }
+        try {
+            Value guest = e.getGuestObject();
+            return guest != null && guest.getMetaObject() != null && "MemoryError".equals(guest.getMetaObject().getMetaSimpleName());
+        } catch (RuntimeException closed) {
+            return false;
+        }
+    }
+
+    /** Where the Python code was when it was stopped, innermost first. */
+    private static String pythonStack(PolyglotException e) {
+        StringBuilder out = new StringBuilder("Python stack (innermost first):");
+        for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+            if (frame.isGuestFrame()) {
+                out.append("\n  ").append(frame);
+            }
+        }
+        return out.toString();
     }
 }

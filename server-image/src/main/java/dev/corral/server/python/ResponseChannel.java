@@ -23,6 +23,6 @@ public interface ResponseChannel {
     /** Sends a file's contents from {@code offset} on with sendfile(). */
     void sendFile(String status, Value headers, String path, long offset);
 
-    /** The application failed: a 500 if nothing was sent yet, else the connection is cut. */
-    void fail();
+    /** The request failed: this status and line if nothing was sent yet, else the connection is cut. */
+    void fail(int status, String message);
 }

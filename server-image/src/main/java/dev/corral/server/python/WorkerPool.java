@@ -4,43 +4,49 @@ import dev.corral.server.bundle.Bundle;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Python workers behind one bounded queue. A request that finds the queue full is refused at once
- * (the caller answers 503) rather than queued without bound.
+ * Python workers behind one bounded queue, watched by a {@link WorkerSupervisor}. A request that finds
+ * the queue full is refused at once (the caller answers 503) rather than queued without bound.
  */
 public final class WorkerPool {
     private final BlockingQueue<WsgiCall> queue;
-    private final List<PythonWorker> workers = new ArrayList<>();
+    private final List<PythonWorker> workers = new CopyOnWriteArrayList<>();
     private final int queueCapacity;
+    private final SpareApplications spares;
+    private final WorkerSupervisor supervisor;
 
-    /** Settings of the pool: how many workers, how many waiting requests, what Python may see. */
-    public record Settings(int workers, int queueCapacity, Path tempDir, Map<String, String> env) {
+    /** Settings of the pool: workers, waiting requests, what Python may see, recycling and enforcement. */
+    public record Settings(int workers, int queueCapacity, Path tempDir, Map<String, String> env,
+                           int maxRequests, int maxRequestsJitter, Duration budgetGrace, Duration supervisorTick) {
         public Settings {
             env = Map.copyOf(env);
         }
     }
 
-    public WorkerPool(PythonRuntime runtime, Bundle bundle, Settings settings) {
+    public WorkerPool(PythonRuntime runtime, Bundle bundle, Settings settings, WorkerEvents events) {
         // Room for the stop markers on top of the configured capacity, so stopping never blocks.
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
         this.queueCapacity = settings.queueCapacity();
+        this.spares = new SpareApplications(() -> WsgiApplication.load(runtime, bundle, settings.tempDir(), settings.env()), 1);
+        PythonWorker.Recycling recycling = new PythonWorker.Recycling(settings.maxRequests(), settings.maxRequestsJitter());
         for (int i = 0; i < settings.workers(); i++) {
-            workers.add(new PythonWorker(i, queue,
-                    () -> WsgiApplication.load(runtime, bundle, settings.tempDir(), settings.env())));
+            workers.add(new PythonWorker(i, queue, spares, events, recycling));
         }
+        this.supervisor = new WorkerSupervisor(workers, slot -> new PythonWorker(slot, queue, spares, events, recycling),
+                events, settings.supervisorTick(), settings.budgetGrace());
     }
 
-    /** Starts every worker and waits until each has imported the application. */
+    /** Starts every worker, waits until each has imported the application, then starts supervising. */
     public void start() throws BundleImportException, InterruptedException {
         workers.forEach(PythonWorker::start);
         try {
@@ -51,6 +57,8 @@ public final class WorkerPool {
             }
             throw new IllegalStateException("a Python worker failed to start", e.getCause());
         }
+        supervisor.start();
+        spares.refill();
     }
 
     /** Queues a request; false when the queue is full and the request must be refused. */
@@ -80,7 +88,12 @@ public final class WorkerPool {
         return queueCapacity;
     }
 
-    /** Lets queued and running requests finish, then closes every context; false if the deadline passed first. */
+    /** Interpreters imported and waiting to replace a cancelled or recycled one. */
+    public int spares() {
+        return spares.ready();
+    }
+
+    /** Lets queued and running requests finish, then closes every interpreter; false if the deadline passed first. */
     public boolean stop(Duration deadline) throws InterruptedException {
         for (int i = 0; i < workers.size(); i++) {
             queue.offer(PythonWorker.STOP);
@@ -93,6 +106,9 @@ public final class WorkerPool {
             return false;
         } catch (ExecutionException e) {
             return true;
+        } finally {
+            supervisor.stop();
+            spares.close();
         }
     }
 }

@@ -79,6 +79,16 @@ final class WsgiApplication implements AutoCloseable {
         return e.getMessage();
     }
 
+    /** Stops whatever runs in this interpreter, leaving it usable; waits up to {@code timeout}. */
+    void interrupt(java.time.Duration timeout) throws java.util.concurrent.TimeoutException {
+        context.interrupt(timeout);
+    }
+
+    /** Stops whatever runs and closes the interpreter for good; the worker must take a new one. */
+    void cancel() {
+        context.close(true);
+    }
+
     @Override
     public void close() {
         context.close(true);

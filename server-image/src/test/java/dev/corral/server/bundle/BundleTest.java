@@ -56,6 +56,25 @@ class BundleTest {
     }
 
     @Test
+    void theManifestSetsBudgetsPerRoutePrefix() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("b"));
+        Files.writeString(dir.resolve("corral.json"), """
+                {"budgets": {"/reports/": {"timeout": "2m", "cpu": "off", "memory": "2g"}, "/upload": {"memory": "off"}}}
+                """);
+        BundleManifest manifest = Bundle.open(dir, tmp.resolve("work")).manifest();
+        assertThat(manifest.budgets()).containsEntry("/reports/", new dev.corral.server.budget.BudgetOverride(
+                java.time.Duration.ofMinutes(2), java.time.Duration.ZERO, 2L << 30));
+        assertThat(manifest.budgets()).containsEntry("/upload", new dev.corral.server.budget.BudgetOverride(null, null, 0L));
+
+        Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"/r/\": {\"timeuot\": \"1s\"}}}");
+        assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("unknown keys [timeuot]");
+        Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"/r/\": {\"cpu\": \"fast\"}}}");
+        assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("budget for /r/").hasMessageContaining("not a duration");
+        Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"r\": {}}}");
+        assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("path prefix starting with '/'");
+    }
+
+    @Test
     void manifestMistakesAreNamed() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("b"));
         Path work = tmp.resolve("work");

@@ -22,6 +22,19 @@ class ServerConfigParserTest {
         assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.mode()).isEqualTo(ServerConfig.Mode.PRODUCTION);
         assertThat(config.envPass()).isEmpty();
+        assertThat(config.budget()).isEqualTo(new dev.corral.server.budget.RequestBudget(Duration.ofSeconds(30), Duration.ofSeconds(10), 1L << 30));
+        assertThat(config.maxRequests()).isZero();
+    }
+
+    @Test
+    void budgetsAndRecyclingAreSettable() throws ConfigException {
+        ServerConfig config = new ServerConfigParser(Map.of("CORRAL_REQUEST_MEMORY", "0"))
+                .parse(new String[]{"--request-timeout", "5s", "--request-cpu", "250ms", "--max-requests", "1000", "--max-requests-jitter", "50"});
+        assertThat(config.budget()).isEqualTo(new dev.corral.server.budget.RequestBudget(Duration.ofSeconds(5), Duration.ofMillis(250), 0));
+        assertThat(config.maxRequests()).isEqualTo(1000);
+        assertThat(config.maxRequestsJitter()).isEqualTo(50);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfigParser(Map.of()).parse(new String[]{"--max-requests", "-1"}))
+                .hasMessageContaining("0 or more");
     }
 
     @Test

@@ -17,6 +17,7 @@ public final class RecordingChannel implements ResponseChannel {
     String filePath;
     long fileOffset = -1;
     boolean clientGone;
+    String failure;
 
     @Override
     @HostAccess.Export
@@ -54,8 +55,9 @@ public final class RecordingChannel implements ResponseChannel {
     }
 
     @Override
-    public void fail() {
-        events.add("fail");
+    public void fail(int status, String message) {
+        events.add("fail " + status);
+        failure = message;
     }
 
     String text() {

@@ -1,5 +1,6 @@
 package dev.corral.server.python;
 
+import dev.corral.server.budget.RequestBudget;
 import dev.corral.server.bundle.Bundle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +51,7 @@ class WsgiApplicationTest {
         String[] environ = {"REQUEST_METHOD", body == null ? "GET" : "POST", "SCRIPT_NAME", "", "PATH_INFO", path,
                 "QUERY_STRING", query, "SERVER_NAME", "localhost", "SERVER_PORT", "8080", "SERVER_PROTOCOL", "HTTP/1.1",
                 "HTTP_X_TEST", "t\u00e9", "wsgi.url_scheme", "http"};
-        app.call(new WsgiCall(environ, body, channel));
+        app.call(new WsgiCall(environ, body, channel, RequestBudget.UNLIMITED, "default"));
         return channel;
     }
 
@@ -162,7 +163,7 @@ class WsgiApplicationTest {
         RecordingChannel channel = new RecordingChannel();
         channel.clientGone = true;
         String[] environ = {"REQUEST_METHOD", "GET", "PATH_INFO", "/big-stream", "QUERY_STRING", "1000"};
-        assertThatThrownBy(() -> app.call(new WsgiCall(environ, null, channel))).hasMessageContaining("client disconnected");
+        assertThatThrownBy(() -> app.call(new WsgiCall(environ, null, channel, RequestBudget.UNLIMITED, "default"))).hasMessageContaining("client disconnected");
         assertThat(channel.events.stream().filter("write"::equals)).hasSize(1);
     }
 

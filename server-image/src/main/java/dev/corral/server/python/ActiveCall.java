@@ -1,0 +1,80 @@
+package dev.corral.server.python;
+
+import dev.corral.server.budget.Breach;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A request while a worker runs it: when it began and what its thread had used by then, so the
+ * supervisor can measure it, and a small state machine so that stopping it can never spill onto the
+ * worker's next request. RUNNING ends either DONE (the worker finished first) or BREACHED (the
+ * supervisor caught it first); after BREACHED the worker waits for the enforcement to settle.
+ */
+final class ActiveCall {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final int RUNNING = 0;
+    private static final int BREACHED = 1;
+    private static final int DONE = 2;
+
+    final WsgiCall call;
+    final WsgiApplication app;
+    final long threadId;
+    private final long startNanos;
+    private final long cpuStart;
+    private final long allocatedStart;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CompletableFuture<Void> enforced = new CompletableFuture<>();
+    private volatile Breach breach;
+    private volatile long breachedAtNanos;
+
+    /** Begins a call on the current (worker) thread. */
+    ActiveCall(WsgiCall call, WsgiApplication app) {
+        this.call = call;
+        this.app = app;
+        this.threadId = Thread.currentThread().threadId();
+        this.startNanos = System.nanoTime();
+        this.cpuStart = THREADS.getCurrentThreadCpuTime();
+        this.allocatedStart = THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /** Measures the call from the supervisor's thread; null while it is within its budget. */
+    Breach check(long nowNanos) {
+        if (call.budget().isUnlimited()) {
+            return null;
+        }
+        long cpu = THREADS.getThreadCpuTime(threadId) - cpuStart;
+        long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedStart;
+        return call.budget().check(nowNanos - startNanos, cpu, allocated);
+    }
+
+    /** Claims the call for stopping; false when the worker already finished it. */
+    boolean markBreached(Breach found) {
+        breach = found;
+        breachedAtNanos = System.nanoTime();
+        return state.compareAndSet(RUNNING, BREACHED);
+    }
+
+    /** Milliseconds from the supervisor catching the breach until now: how long stopping took. */
+    long millisSinceBreach() {
+        return (System.nanoTime() - breachedAtNanos) / 1_000_000;
+    }
+
+    Breach breach() {
+        return state.get() == BREACHED ? breach : null;
+    }
+
+    /** The supervisor is done stopping this call (interrupted, or cancelled). */
+    void enforced() {
+        enforced.complete(null);
+    }
+
+    /** Called by the worker when the call is over; waits for a concurrent enforcement to settle. */
+    void settle() {
+        if (!state.compareAndSet(RUNNING, DONE)) {
+            enforced.join();
+        }
+    }
+}
