@@ -38,6 +38,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** As {@link #launch(Path, Path, String...)}, with extra environment variables for the launcher. */
     static ServerProcess launch(Path bundle, Path logDir, Map<String, String> env, String... extra) throws IOException {
+        return launchIn(null, bundle, logDir, env, extra);
+    }
+
+    /** Starts the launcher born inside a cgroup (null: wherever this JVM is). */
+    static ServerProcess launchIn(PodCgroup cgroup, Path bundle, Path logDir, Map<String, String> env, String... extra) throws IOException {
         int port = freePort();
         int adminPort = freePort();
         List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/corral-server").toString(),
@@ -45,7 +50,7 @@ final class ServerProcess implements AutoCloseable {
                 "--port", Integer.toString(port), "--admin-port", Integer.toString(adminPort),
                 "--temp-dir", logDir.resolve("tmp").toString()));
         command.addAll(List.of(extra));
-        return start(command, logDir, port, adminPort, env);
+        return start(cgroup == null ? command : cgroup.wrap(command), logDir, port, adminPort, env);
     }
 
     /** Starts an arbitrary command line (e.g. java without the JIT flags) with output to a log file. */
