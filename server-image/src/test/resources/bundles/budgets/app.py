@@ -16,6 +16,8 @@ def application(environ, start_response):
         hoard = []
         while True:
             hoard.append(bytearray(1 << 20))
+    elif path == '/slow':
+        time.sleep(float(environ.get('QUERY_STRING') or '1'))
     elif path == '/memory-error':
         raise MemoryError('simulated')
     elif path == '/bigpow':

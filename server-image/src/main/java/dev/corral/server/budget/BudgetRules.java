@@ -10,8 +10,8 @@ import java.util.Map;
  * manifest. The longest matching prefix wins.
  */
 public final class BudgetRules {
-    /** A path prefix and the full budget its requests get. */
-    public record Route(String prefix, RequestBudget budget) {
+    /** A path prefix, the full budget its requests get, and how many may run at once (0: no cap). */
+    public record Route(String prefix, RequestBudget budget, int maxConcurrent) {
     }
 
     private final RequestBudget defaults;
@@ -20,7 +20,8 @@ public final class BudgetRules {
     public BudgetRules(RequestBudget defaults, Map<String, BudgetOverride> overrides) {
         this.defaults = defaults;
         List<Route> list = new ArrayList<>();
-        overrides.forEach((prefix, override) -> list.add(new Route(prefix, override.applyTo(defaults))));
+        overrides.forEach((prefix, override) -> list.add(new Route(prefix, override.applyTo(defaults),
+                override.maxConcurrent() == null ? 0 : override.maxConcurrent())));
         list.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
         this.routes = List.copyOf(list);
     }
@@ -32,7 +33,12 @@ public final class BudgetRules {
                 return route;
             }
         }
-        return new Route("default", defaults);
+        return new Route("default", defaults, 0);
+    }
+
+    /** Every route the manifest named, longest prefix first. */
+    public List<Route> routes() {
+        return routes;
     }
 
     public RequestBudget defaults() {

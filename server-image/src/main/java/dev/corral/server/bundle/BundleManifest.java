@@ -27,7 +27,7 @@ public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMoun
                              Map<String, BudgetOverride> budgets) {
     public static final String FILE_NAME = "corral.json";
     private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup", "budgets");
-    private static final Set<String> BUDGET_KEYS = Set.of("timeout", "cpu", "memory");
+    private static final Set<String> BUDGET_KEYS = Set.of("timeout", "cpu", "memory", "maxConcurrent");
 
     public BundleManifest {
         staticMounts = List.copyOf(staticMounts);
@@ -109,12 +109,16 @@ public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMoun
             Set<String> unknown = new TreeSet<>(rule.fieldNames());
             unknown.removeAll(BUDGET_KEYS);
             if (!unknown.isEmpty()) {
-                throw new BundleException(FILE_NAME + ": budget for " + prefix + " has unknown keys " + unknown + "; known keys are [cpu, memory, timeout]");
+                throw new BundleException(FILE_NAME + ": budget for " + prefix + " has unknown keys " + unknown + "; known keys are [cpu, maxConcurrent, memory, timeout]");
             }
             try {
+                Integer maxConcurrent = rule.getInteger("maxConcurrent");
+                if (maxConcurrent != null && maxConcurrent < 1) {
+                    throw new IllegalArgumentException("maxConcurrent must be 1 or more, got " + maxConcurrent);
+                }
                 budgets.put(prefix, new BudgetOverride(
-                        duration(rule.getString("timeout")), duration(rule.getString("cpu")), bytes(rule.getString("memory"))));
-            } catch (IllegalArgumentException e) {
+                        duration(rule.getString("timeout")), duration(rule.getString("cpu")), bytes(rule.getString("memory")), maxConcurrent));
+            } catch (IllegalArgumentException | ClassCastException e) {
                 throw new BundleException(FILE_NAME + ": budget for " + prefix + ": " + e.getMessage());
             }
         }

@@ -14,6 +14,7 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,12 +27,18 @@ final class WsgiDispatcher {
     private final ServerMetrics metrics;
     private final long maxBodySize;
     private final BudgetRules budgets;
+    private final Map<String, ConcurrencyLane> lanes = new HashMap<>();
 
     WsgiDispatcher(WorkerPool pool, ServerMetrics metrics, long maxBodySize, BudgetRules budgets) {
         this.pool = pool;
         this.metrics = metrics;
         this.maxBodySize = maxBodySize;
         this.budgets = budgets;
+        for (BudgetRules.Route route : budgets.routes()) {
+            if (route.maxConcurrent() > 0) {
+                lanes.put(route.prefix(), new ConcurrencyLane(route.maxConcurrent(), pool.queueCapacity()));
+            }
+        }
     }
 
     void dispatch(HttpServerRequest request, Exchange exchange) {
@@ -83,12 +90,32 @@ final class WsgiDispatcher {
                 request.method() == HttpMethod.HEAD, request.version());
         exchange.onClientGone(responder::clientGone);
         BudgetRules.Route route = budgets.forPath(request.path());
-        if (!pool.submit(new WsgiCall(environ, body, responder, route.budget(), route.prefix()))) {
-            exchange.rejected();
-            metrics.rejected("queue_full");
-            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ErrorResponses.send(response, 503, "the server is at capacity; retry shortly");
+        ConcurrencyLane lane = lanes.get(route.prefix());
+        if (lane == null) {
+            if (!pool.submit(new WsgiCall(environ, body, responder, route.budget(), route.prefix()))) {
+                atCapacity(exchange, response, "queue_full");
+            }
+            return;
         }
+        io.vertx.core.Context loop = Vertx.currentContext();
+        WsgiCall call = new WsgiCall(environ, body, responder, route.budget(), route.prefix(), lane::leave);
+        boolean admitted = lane.enter(() -> {
+            // May run later on a worker thread, when this route's previous request finishes.
+            if (!pool.submit(call)) {
+                lane.leave();
+                loop.runOnContext(v -> atCapacity(exchange, response, "queue_full"));
+            }
+        });
+        if (!admitted) {
+            atCapacity(exchange, response, "lane_full");
+        }
+    }
+
+    private void atCapacity(Exchange exchange, HttpServerResponse response, String reason) {
+        exchange.rejected();
+        metrics.rejected(reason);
+        response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        ErrorResponses.send(response, 503, "the server is at capacity; retry shortly");
     }
 
     /** Answers an unacceptable request and closes the connection, since its body may still be arriving. */

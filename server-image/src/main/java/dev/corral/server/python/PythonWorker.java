@@ -149,6 +149,7 @@ final class PythonWorker implements Runnable {
         } finally {
             running.settle();
             active = null;
+            call.onDone().run();
         }
     }
 

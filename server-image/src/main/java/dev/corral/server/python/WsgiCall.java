@@ -4,7 +4,11 @@ import dev.corral.server.budget.RequestBudget;
 
 /**
  * One request for a worker: the environ as name/value pairs, the body, where the response goes, the
- * budget it runs under and the route (budget prefix) it fell under, for the log.
+ * budget it runs under, the route (budget prefix) it fell under, and what to run once it is done.
  */
-public record WsgiCall(String[] environ, byte[] body, ResponseChannel response, RequestBudget budget, String route) {
+public record WsgiCall(String[] environ, byte[] body, ResponseChannel response, RequestBudget budget, String route, Runnable onDone) {
+
+    public WsgiCall(String[] environ, byte[] body, ResponseChannel response, RequestBudget budget, String route) {
+        this(environ, body, response, budget, route, () -> { });
+    }
 }

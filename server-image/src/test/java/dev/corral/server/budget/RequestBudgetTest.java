@@ -47,13 +47,15 @@ class RequestBudgetTest {
     void theLongestMatchingRoutePrefixWinsAndOverridesOnlyWhatItNames() {
         Map<String, BudgetOverride> overrides = new LinkedHashMap<>();
         overrides.put("/reports/", new BudgetOverride(Duration.ofSeconds(120), null, null));
-        overrides.put("/reports/huge/", new BudgetOverride(null, Duration.ZERO, 0L));
+        overrides.put("/reports/huge/", new BudgetOverride(null, Duration.ZERO, 0L, 2));
         BudgetRules rules = new BudgetRules(budget, overrides);
 
-        assertThat(rules.forPath("/home")).isEqualTo(new BudgetRules.Route("default", budget));
+        assertThat(rules.forPath("/home")).isEqualTo(new BudgetRules.Route("default", budget, 0));
         assertThat(rules.forPath("/reports/q1").budget()).isEqualTo(new RequestBudget(Duration.ofSeconds(120), Duration.ofMillis(500), 64L << 20));
         BudgetRules.Route huge = rules.forPath("/reports/huge/all");
         assertThat(huge.prefix()).isEqualTo("/reports/huge/");
         assertThat(huge.budget()).isEqualTo(new RequestBudget(Duration.ofSeconds(2), Duration.ZERO, 0));
+        assertThat(huge.maxConcurrent()).isEqualTo(2);
+        assertThat(rules.routes()).extracting(BudgetRules.Route::prefix).containsExactly("/reports/huge/", "/reports/");
     }
 }

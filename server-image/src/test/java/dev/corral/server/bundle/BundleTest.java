@@ -70,6 +70,8 @@ class BundleTest {
         assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("unknown keys [timeuot]");
         Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"/r/\": {\"cpu\": \"fast\"}}}");
         assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("budget for /r/").hasMessageContaining("not a duration");
+        Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"/r/\": {\"maxConcurrent\": 0}}}");
+        assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("maxConcurrent must be 1 or more");
         Files.writeString(dir.resolve("corral.json"), "{\"budgets\": {\"r\": {}}}");
         assertThatThrownBy(() -> Bundle.open(dir, tmp.resolve("work"))).hasMessageContaining("path prefix starting with '/'");
     }
