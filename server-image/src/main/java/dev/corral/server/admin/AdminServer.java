@@ -19,13 +19,15 @@ public final class AdminServer {
     private final Vertx vertx;
     private final ServerMetrics metrics;
     private final Readiness readiness;
+    private final java.util.function.IntSupplier liveWorkers;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private HttpServer server;
 
-    public AdminServer(Vertx vertx, ServerMetrics metrics, Readiness readiness) {
+    public AdminServer(Vertx vertx, ServerMetrics metrics, Readiness readiness, java.util.function.IntSupplier liveWorkers) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.readiness = readiness;
+        this.liveWorkers = liveWorkers;
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -39,26 +41,32 @@ public final class AdminServer {
 
     private void handle(HttpServerRequest request) {
         switch (request.path()) {
-            case "/metrics" -> {
-                ByteArrayOutputStream out = new ByteArrayOutputStream(16 << 10);
-                try {
-                    writer.write(out, metrics.registry().scrape());
-                } catch (IOException e) {
-                    request.response().setStatusCode(500).end("metrics unavailable\n");
-                    return;
-                }
-                request.response().putHeader(HttpHeaders.CONTENT_TYPE, writer.getContentType()).end(Buffer.buffer(out.toByteArray()));
-            }
+            case "/metrics" -> // A scrape reads cgroup files and walks every metric: off the event loop.
+                    vertx.executeBlocking(this::scrape, false).onComplete(r -> {
+                        if (r.succeeded()) {
+                            request.response().putHeader(HttpHeaders.CONTENT_TYPE, writer.getContentType()).end(r.result());
+                        } else {
+                            request.response().setStatusCode(500).end("metrics unavailable\n");
+                        }
+                    });
             case "/healthz" -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok\n");
             case "/readyz" -> {
                 Readiness.State state = readiness.state();
-                request.response().setStatusCode(state == Readiness.State.READY ? 200 : 503)
+                boolean workersUp = liveWorkers.getAsInt() > 0;
+                String body = !workersUp && state == Readiness.State.READY ? "no-workers" : state.name().toLowerCase(java.util.Locale.ROOT);
+                request.response().setStatusCode(state == Readiness.State.READY && workersUp ? 200 : 503)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                        .end(state.name().toLowerCase(java.util.Locale.ROOT) + "\n");
+                        .end(body + "\n");
             }
             default -> request.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                     .end("admin endpoints: /metrics /healthz /readyz\n");
         }
+    }
+
+    private Buffer scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 << 10);
+        writer.write(out, metrics.registry().scrape());
+        return Buffer.buffer(out.toByteArray());
     }
 
     public Future<Void> close() {

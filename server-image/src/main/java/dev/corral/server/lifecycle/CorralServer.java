@@ -88,7 +88,7 @@ public final class CorralServer {
                     + vertx.unavailableNativeTransportCause());
         }
 
-        admin = new AdminServer(vertx, metrics, readiness);
+        admin = new AdminServer(vertx, metrics, readiness, () -> pool == null ? 0 : pool.live());
         await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort());
 
         int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -40,6 +40,8 @@ final class PythonWorker implements Runnable {
     private volatile boolean stopRequested;
     /** Set when the supervisor gave this worker's slot to a replacement while it was stuck. */
     private volatile boolean abandoned;
+    /** Set when an error escaped the worker's loop and ended its thread. */
+    private volatile Throwable diedOf;
 
     PythonWorker(int id, BlockingQueue<WsgiCall> queue, SpareApplications spares, WorkerEvents events, Recycling recycling) {
         this.id = id;
@@ -74,7 +76,11 @@ final class PythonWorker implements Runnable {
 
     /** The thread ended without being asked to (an error escaped): the supervisor replaces it. */
     boolean hasDied() {
-        return loaded.isDone() && !loaded.isCompletedExceptionally() && !stopped.isDone() && !thread.isAlive() && !stopRequested;
+        return diedOf != null && !thread.isAlive();
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
     }
 
     /**
@@ -127,6 +133,10 @@ final class PythonWorker implements Runnable {
             Thread.currentThread().interrupt();
         } catch (BundleImportException e) {
             LOG.log(System.Logger.Level.ERROR, "worker " + id + ": cannot import the application into a new interpreter\n" + e.getMessage());
+            diedOf = e;
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "worker " + id + " died", e);
+            diedOf = e;
         } finally {
             app.close();
             stopped.complete(null);

@@ -80,6 +80,17 @@ public final class WorkerPool {
         return n;
     }
 
+    /** Workers whose thread is running; zero means nothing can serve (readiness reports it). */
+    public int live() {
+        int n = 0;
+        for (PythonWorker w : workers) {
+            if (w.isAlive()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public int queued() {
         return queue.size();
     }

@@ -47,7 +47,7 @@ final class WorkerSupervisor implements Runnable {
             long now = System.nanoTime();
             for (int slot = 0; slot < workers.size(); slot++) {
                 PythonWorker worker = workers.get(slot);
-                if (worker.hasDied()) {
+                if (running && worker.hasDied()) {
                     LOG.log(System.Logger.Level.ERROR, "worker " + slot + " died; starting a replacement");
                     PythonWorker fresh = replacement.apply(slot);
                     workers.set(slot, fresh);

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A ResponseChannel that remembers what the driver sent, converted to plain Java at once. */
-public final class RecordingChannel implements ResponseChannel {
+public class RecordingChannel implements ResponseChannel {
     String status;
     final List<String> headers = new ArrayList<>();
     final ByteArrayOutputStream body = new ByteArrayOutputStream();

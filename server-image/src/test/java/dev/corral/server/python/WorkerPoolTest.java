@@ -1,0 +1,78 @@
+package dev.corral.server.python;
+
+import dev.corral.server.budget.BudgetKind;
+import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.bundle.Bundle;
+import org.graalvm.polyglot.Value;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The supervisor's reaction to a worker thread that dies: a replacement takes its slot. */
+class WorkerPoolTest {
+    @TempDir
+    Path temp;
+
+    /** Records what the pool reports. */
+    static final class RecordingEvents implements WorkerEvents {
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void breached(BudgetKind kind) {
+            events.add("breached " + kind.label());
+        }
+
+        @Override
+        public void cancelled(BudgetKind kind) {
+            events.add("cancelled " + kind.label());
+        }
+
+        @Override
+        public void replaced(String reason) {
+            events.add("replaced " + reason);
+        }
+    }
+
+    /** A channel whose connection code fails with an Error, as a JVM fault inside a worker would. */
+    public static final class FatalChannel extends RecordingChannel {
+        @Override
+        public void complete(String status, Value headers, Value body) {
+            throw new StackOverflowError("simulated fault in the worker thread");
+        }
+    }
+
+    private static WsgiCall call(ResponseChannel channel) {
+        return new WsgiCall(new String[]{"REQUEST_METHOD", "GET", "PATH_INFO", "/list", "QUERY_STRING", ""}, null, channel,
+                RequestBudget.UNLIMITED, "default");
+    }
+
+    @Test
+    void aWorkerThatDiesIsReplacedAndThePoolServesOn() throws Exception {
+        Path bundleRoot = Path.of(getClass().getResource("/bundles/pep3333").toURI());
+        RecordingEvents events = new RecordingEvents();
+        try (PythonRuntime runtime = new PythonRuntime()) {
+            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp), new WorkerPool.Settings(1, 8, temp, Map.of(),
+                    0, 0, Duration.ofSeconds(1), Duration.ofMillis(5)), events);
+            pool.start();
+            assertThat(pool.live()).isEqualTo(1);
+
+            assertThat(pool.submit(call(new FatalChannel()))).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.events.contains("replaced died"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.live() == 1);
+
+            RecordingChannel after = new RecordingChannel();
+            assertThat(pool.submit(call(after))).isTrue();
+            await().atMost(Duration.ofSeconds(60)).until(() -> after.events.contains("complete"));
+            assertThat(after.text()).isEqualTo("hello");
+            assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+}
