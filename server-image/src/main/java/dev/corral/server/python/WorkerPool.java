@@ -71,20 +71,18 @@ public final class WorkerPool {
     }
 
     public int busy() {
-        int n = 0;
-        for (PythonWorker w : workers) {
-            if (w.isBusy()) {
-                n++;
-            }
-        }
-        return n;
+        return count(PythonWorker::isBusy);
     }
 
     /** Workers whose thread is running; zero means nothing can serve (readiness reports it). */
     public int live() {
+        return count(PythonWorker::isAlive);
+    }
+
+    private int count(java.util.function.Predicate<PythonWorker> state) {
         int n = 0;
         for (PythonWorker w : workers) {
-            if (w.isAlive()) {
+            if (state.test(w)) {
                 n++;
             }
         }
