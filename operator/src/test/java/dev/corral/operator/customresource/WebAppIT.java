@@ -1,6 +1,8 @@
 package dev.corral.operator.customresource;
 
+import dev.corral.operator.customresource.spec.WebAppSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -32,12 +34,21 @@ class WebAppIT {
                 spec:
                   replicas: 3
                   image: corral/server:dev
+                  resources: {cpu: 500m, memory: 768Mi}
+                  bundle:
+                    inline:
+                      app.py: "application = None"
                 """, WebApp.class);
         client.resource(parsed).create();
 
         WebApp stored = client.resources(WebApp.class).inNamespace("shop").withName("hello").get();
         assertThat(stored.getSpec().getReplicas()).isEqualTo(3);
         assertThat(stored.getSpec().getImage()).isEqualTo("corral/server:dev");
+        assertThat(stored.getSpec().getResources().getCpu()).isEqualTo(new Quantity("500m"));
+        assertThat(stored.getSpec().getResources().getMemory()).isEqualTo(new Quantity("768Mi"));
+        assertThat(stored.getSpec().getResources().getGuaranteed()).isTrue();
+        assertThat(stored.getSpec().getBundle().getInline()).containsEntry("app.py", "application = None");
+        assertThat(stored.getSpec().getService().getPort()).isEqualTo(80);
 
         stored.getSpec().setReplicas(5);
         client.resource(stored).update();
@@ -46,7 +57,11 @@ class WebAppIT {
     }
 
     @Test
-    void replicasDefaultToOne() {
-        assertThat(new WebAppSpec().getReplicas()).isEqualTo(1);
+    void theJavaDefaultsMatchTheSchemaDefaults() {
+        WebAppSpec spec = new WebAppSpec();
+        assertThat(spec.getReplicas()).isEqualTo(1);
+        assertThat(spec.getResources().getCpu()).isEqualTo(new Quantity("1"));
+        assertThat(spec.getResources().getMemory()).isEqualTo(new Quantity("1Gi"));
+        assertThat(spec.getService().getType()).isEqualTo("ClusterIP");
     }
 }
