@@ -6,6 +6,12 @@ import java.nio.file.Path;
 /** A handler bundle ready to serve: its root directory (archives already unpacked) and its manifest. */
 public record Bundle(Path root, BundleManifest manifest) {
 
+    /** The same bundle serving another callable (the --entrypoint setting wins over the manifest). */
+    public Bundle withEntrypoint(Entrypoint entrypoint) {
+        BundleManifest m = manifest;
+        return new Bundle(root, new BundleManifest(entrypoint, m.staticMounts(), m.warmup(), m.budgets()));
+    }
+
     /** The directory of vendored pure-Python packages, put on {@code sys.path} after the root. */
     public Path lib() {
         return root.resolve("lib");

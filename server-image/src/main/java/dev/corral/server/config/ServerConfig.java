@@ -12,6 +12,7 @@ import java.util.List;
  */
 public record ServerConfig(
         Path bundle,
+        String entrypoint,
         String host,
         int port,
         String adminHost,

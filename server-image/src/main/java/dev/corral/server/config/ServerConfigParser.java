@@ -75,8 +75,13 @@ public final class ServerConfigParser {
                 envPass.add(name.trim());
             }
         }
+        String entrypoint = raw.get(ServerOption.ENTRYPOINT).trim();
+        if (!entrypoint.isEmpty() && !entrypoint.matches("[A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_]*)?")) {
+            throw invalid(ServerOption.ENTRYPOINT, entrypoint, "module:callable with Python identifiers, e.g. app:application");
+        }
         return new ServerConfig(
                 Path.of(bundle),
+                entrypoint,
                 raw.get(ServerOption.HOST).trim(),
                 port(raw, ServerOption.PORT),
                 raw.get(ServerOption.ADMIN_HOST).trim(),

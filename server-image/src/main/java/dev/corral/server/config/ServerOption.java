@@ -6,6 +6,7 @@ package dev.corral.server.config;
  */
 public enum ServerOption {
     BUNDLE("bundle", "/bundle", "Handler bundle: a directory, .zip or .tar.gz holding the WSGI application."),
+    ENTRYPOINT("entrypoint", "", "The WSGI callable as module:callable, overriding the bundle manifest's; empty = the manifest's, else app:application."),
     HOST("host", "0.0.0.0", "Address the HTTP port binds to."),
     PORT("port", "8080", "HTTP port serving the application (0 picks a free port)."),
     ADMIN_HOST("admin-host", "0.0.0.0", "Address the admin port binds to."),

@@ -6,6 +6,7 @@ import dev.corral.server.admin.ServerMetrics;
 import dev.corral.server.budget.BudgetRules;
 import dev.corral.server.bundle.Bundle;
 import dev.corral.server.bundle.BundleException;
+import dev.corral.server.bundle.Entrypoint;
 import dev.corral.server.cgroup.Cgroup;
 import dev.corral.server.cgroup.CgroupStats;
 import dev.corral.server.config.ServerConfig;
@@ -57,6 +58,9 @@ public final class CorralServer {
         Bundle bundle;
         try {
             bundle = Bundle.open(config.bundle(), tempDir.resolve("bundles"));
+            if (!config.entrypoint().isEmpty()) {
+                bundle = bundle.withEntrypoint(Entrypoint.parse(config.entrypoint()));
+            }
         } catch (BundleException e) {
             throw new StartupException(ExitCode.BUNDLE_INVALID, e.getMessage(), e);
         }

@@ -60,6 +60,8 @@ class ServerConfigParserTest {
                 .hasMessageContaining("auto or a whole number");
         assertThatThrownBy(() -> new ServerConfigParser(Map.of()).parse(new String[]{"--mode", "fast"}))
                 .hasMessageContaining("production or development");
+        assertThatThrownBy(() -> new ServerConfigParser(Map.of("CORRAL_ENTRYPOINT", "app:make-app")).parse(new String[0]))
+                .hasMessageContaining("CORRAL_ENTRYPOINT").hasMessageContaining("module:callable");
     }
 
     @Test

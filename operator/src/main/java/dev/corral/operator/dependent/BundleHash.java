@@ -1,0 +1,52 @@
+package dev.corral.operator.dependent;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A short digest of a bundle's content, put on the pod template as an annotation: when the bundle
+ * changes the template changes, and the Deployment rolls its pods.
+ */
+public final class BundleHash {
+    public static final String ANNOTATION = "corral.dev/bundle-hash";
+
+    private BundleHash() {
+    }
+
+    /** Digest of files by path; the order they are given in does not matter. */
+    public static String ofFiles(Map<String, String> files) {
+        MessageDigest digest = sha256();
+        for (Map.Entry<String, String> file : new TreeMap<>(files).entrySet()) {
+            update(digest, file.getKey());
+            update(digest, file.getValue());
+        }
+        return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    /** Digest of a single identifying string, such as an image reference. */
+    public static String ofText(String text) {
+        MessageDigest digest = sha256();
+        update(digest, text);
+        return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    private static void update(MessageDigest digest, String part) {
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) ':');
+        digest.update(bytes);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
