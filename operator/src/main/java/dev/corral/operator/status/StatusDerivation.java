@@ -1,0 +1,90 @@
+package dev.corral.operator.status;
+
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.status.EffectiveResources;
+import dev.corral.operator.customresource.status.OomKill;
+import dev.corral.operator.customresource.status.WebAppStatus;
+import dev.corral.operator.dependent.ServerService;
+import dev.corral.operator.dependent.WebAppLabels;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Derives a WebApp's status from what the cluster shows: its Deployment and the OOM kills in its pods.
+ * Pure: the reconciler observes, this decides, the reconciler patches.
+ */
+public final class StatusDerivation {
+    /** Kills closer together than this keep the WebApp Degraded. */
+    public static final Duration OOM_WINDOW = Duration.ofMinutes(10);
+
+    private StatusDerivation() {
+    }
+
+    public static WebAppStatus derive(WebApp webApp, Deployment deployment, List<OomKill> newKills, Instant now) {
+        WebAppStatus previous = webApp.getStatus() == null ? new WebAppStatus() : webApp.getStatus();
+        long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();
+        WebAppStatus status = new WebAppStatus();
+        status.setObservedGeneration(generation);
+        status.setSelector(WebAppLabels.selectorString(webApp));
+        status.setUrl(ServerService.url(webApp));
+        status.setEffectiveResources(new EffectiveResources(webApp.getSpec().getResources().getCpu().toString(),
+                webApp.getSpec().getResources().getMemory().toString()));
+
+        int previousKills = previous.getOomKills() == null ? 0 : previous.getOomKills();
+        status.setOomKills(previousKills + newKills.size());
+        OomKill lastBefore = previous.getLastOOMKill();
+        status.setLastOOMKill(newKills.isEmpty() ? lastBefore : newKills.get(newKills.size() - 1));
+
+        DeploymentStatus observed = deployment == null ? null : deployment.getStatus();
+        int desired = webApp.getSpec().getReplicas();
+        int replicas = observed == null || observed.getReplicas() == null ? 0 : observed.getReplicas();
+        int ready = observed == null || observed.getReadyReplicas() == null ? 0 : observed.getReadyReplicas();
+        int updated = observed == null || observed.getUpdatedReplicas() == null ? 0 : observed.getUpdatedReplicas();
+        boolean rolledOut = observed != null && observed.getObservedGeneration() != null
+                && observed.getObservedGeneration() >= deployment.getMetadata().getGeneration();
+        status.setReplicas(replicas);
+        status.setReadyReplicas(ready);
+
+        var conditions = previous.getConditions();
+        boolean isReady = rolledOut && updated == desired && ready >= desired;
+        conditions = Conditions.set(conditions, Conditions.READY, isReady,
+                isReady ? "AllReplicasReady" : "ReplicasNotReady",
+                ready + " of " + desired + " pods ready", generation, now);
+        boolean progressing = !isReady && desired > 0;
+        conditions = Conditions.set(conditions, Conditions.PROGRESSING, progressing,
+                progressing ? "RollingOut" : "Stable",
+                progressing ? updated + " of " + desired + " pods run the current spec" : "the current spec is rolled out", generation, now);
+
+        OomKill latest = status.getLastOOMKill();
+        // Degraded from a repeat until the window after the latest kill has passed quietly.
+        boolean degraded = repeatedKills(lastBefore, newKills)
+                || (Conditions.isTrue(previous.getConditions(), Conditions.DEGRADED) && latest != null
+                && Duration.between(Instant.parse(latest.getTime()), now).compareTo(OOM_WINDOW) <= 0);
+        conditions = Conditions.set(conditions, Conditions.DEGRADED, degraded,
+                degraded ? "RepeatedOOMKills" : "Healthy",
+                degraded ? "pod " + latest.getPod() + " was OOM-killed again within " + OOM_WINDOW.toMinutes()
+                        + " minutes; raise resources.memory or find the leak" : "no repeated OOM kills", generation, now);
+        status.setConditions(conditions);
+        return status;
+    }
+
+    /** Two or more kills within the window, counting the one already on record. */
+    static boolean repeatedKills(OomKill recorded, List<OomKill> newKills) {
+        if (newKills.isEmpty()) {
+            return false;
+        }
+        if (newKills.size() >= 2) {
+            Instant first = Instant.parse(newKills.get(newKills.size() - 2).getTime());
+            Instant last = Instant.parse(newKills.get(newKills.size() - 1).getTime());
+            if (Duration.between(first, last).compareTo(OOM_WINDOW) <= 0) {
+                return true;
+            }
+        }
+        return recorded != null && Duration.between(Instant.parse(recorded.getTime()), Instant.parse(newKills.get(0).getTime()))
+                .compareTo(OOM_WINDOW) <= 0;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.corral.operator.status;
+
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.spec.BundleSource;
+import dev.corral.operator.customresource.spec.WebAppSpec;
+import dev.corral.operator.customresource.status.OomKill;
+import dev.corral.operator.customresource.status.WebAppStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StatusDerivationTest {
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static WebApp webApp(int replicas, long generation) {
+        WebApp webApp = new WebApp();
+        webApp.setMetadata(new ObjectMetaBuilder().withName("hello").withNamespace("shop").withGeneration(generation).build());
+        WebAppSpec spec = new WebAppSpec();
+        spec.setReplicas(replicas);
+        BundleSource bundle = new BundleSource();
+        bundle.setInline(Map.of("app.py", ""));
+        spec.setBundle(bundle);
+        webApp.setSpec(spec);
+        return webApp;
+    }
+
+    private static Deployment deployment(long generation, long observed, int replicas, int updated, int ready) {
+        return new DeploymentBuilder().withNewMetadata().withName("hello").withGeneration(generation).endMetadata()
+                .withNewStatus().withObservedGeneration(observed).withReplicas(replicas).withUpdatedReplicas(updated)
+                .withReadyReplicas(ready).endStatus().build();
+    }
+
+    private static Pod oomKilledPod(String name, Instant finished) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewStatus()
+                .addNewContainerStatus().withName("server").withRestartCount(1)
+                .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137)
+                .withFinishedAt(finished.toString()).endTerminated().endLastState()
+                .endContainerStatus().endStatus().build();
+    }
+
+    private static Condition condition(WebAppStatus status, String type) {
+        return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void readyWhenEveryPodOfTheCurrentSpecIsReady() {
+        WebAppStatus status = StatusDerivation.derive(webApp(2, 3), deployment(5, 5, 2, 2, 2), List.of(), T0);
+        assertThat(status.getObservedGeneration()).isEqualTo(3);
+        assertThat(status.getReadyReplicas()).isEqualTo(2);
+        assertThat(status.getSelector()).isEqualTo("app.kubernetes.io/name=corral-server,app.kubernetes.io/instance=hello");
+        assertThat(status.getUrl()).isEqualTo("http://hello.shop.svc/");
+        assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Ready").getReason()).isEqualTo("AllReplicasReady");
+        assertThat(condition(status, "Progressing").getStatus()).isEqualTo("False");
+        assertThat(condition(status, "Degraded").getStatus()).isEqualTo("False");
+        assertThat(status.getConditions()).extracting(Condition::getType).containsExactly("Ready", "Progressing", "Degraded");
+    }
+
+    @Test
+    void progressingWhileARolloutIsUnderWay() {
+        WebAppStatus rolling = StatusDerivation.derive(webApp(3, 1), deployment(2, 2, 4, 1, 3), List.of(), T0);
+        assertThat(condition(rolling, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(rolling, "Progressing").getReason()).isEqualTo("RollingOut");
+        assertThat(condition(rolling, "Progressing").getMessage()).isEqualTo("1 of 3 pods run the current spec");
+        WebAppStatus stale = StatusDerivation.derive(webApp(1, 1), deployment(2, 1, 1, 1, 1), List.of(), T0);
+        assertThat(condition(stale, "Ready").getStatus()).as("the Deployment has not seen its new spec yet").isEqualTo("False");
+        WebAppStatus missing = StatusDerivation.derive(webApp(1, 1), null, List.of(), T0);
+        assertThat(condition(missing, "Ready").getMessage()).isEqualTo("0 of 1 pods ready");
+    }
+
+    @Test
+    void transitionTimesMoveOnlyOnRealFlips() {
+        WebApp app = webApp(1, 1);
+        app.setStatus(StatusDerivation.derive(app, deployment(1, 1, 1, 0, 0), List.of(), T0));
+        app.setStatus(StatusDerivation.derive(app, deployment(1, 1, 1, 0, 0), List.of(), T0.plusSeconds(30)));
+        assertThat(condition(app.getStatus(), "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+        app.setStatus(StatusDerivation.derive(app, deployment(1, 1, 1, 1, 1), List.of(), T0.plusSeconds(60)));
+        assertThat(condition(app.getStatus(), "Ready").getLastTransitionTime()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(condition(app.getStatus(), "Degraded").getLastTransitionTime()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void oomKillsAreFoundOnceFromTheWatermarkInStatus() {
+        List<Pod> pods = List.of(oomKilledPod("hello-a", T0.minusSeconds(60)), oomKilledPod("hello-b", T0.minusSeconds(10)),
+                new PodBuilder().withNewMetadata().withName("hello-c").endMetadata().withNewStatus().endStatus().build());
+        List<OomKill> all = OomKills.since(pods, null);
+        assertThat(all).extracting(OomKill::getPod).containsExactly("hello-a", "hello-b");
+        assertThat(OomKills.since(pods, T0.minusSeconds(60))).extracting(OomKill::getPod).containsExactly("hello-b");
+        assertThat(OomKills.since(pods, T0)).isEmpty();
+    }
+
+    @Test
+    void oneKillIsCountedAndRepeatedKillsDegradeUntilTheWindowPassesQuietly() {
+        WebApp app = webApp(2, 1);
+        Deployment ok = deployment(1, 1, 2, 2, 2);
+        OomKill first = new OomKill("hello-a", "server", T0.toString());
+        app.setStatus(StatusDerivation.derive(app, ok, List.of(first), T0.plusSeconds(5)));
+        assertThat(app.getStatus().getOomKills()).isEqualTo(1);
+        assertThat(app.getStatus().getLastOOMKill().getPod()).isEqualTo("hello-a");
+        assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("one kill is not a pattern").isEqualTo("False");
+
+        OomKill second = new OomKill("hello-b", "server", T0.plusSeconds(120).toString());
+        app.setStatus(StatusDerivation.derive(app, ok, List.of(second), T0.plusSeconds(125)));
+        assertThat(app.getStatus().getOomKills()).isEqualTo(2);
+        Condition degraded = condition(app.getStatus(), "Degraded");
+        assertThat(degraded.getStatus()).isEqualTo("True");
+        assertThat(degraded.getReason()).isEqualTo("RepeatedOOMKills");
+        assertThat(degraded.getMessage()).contains("pod hello-b");
+
+        app.setStatus(StatusDerivation.derive(app, ok, List.of(), T0.plusSeconds(300)));
+        assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("still within the window").isEqualTo("True");
+        app.setStatus(StatusDerivation.derive(app, ok, List.of(), T0.plusSeconds(120 + 601)));
+        assertThat(condition(app.getStatus(), "Degraded").getStatus()).isEqualTo("False");
+        assertThat(app.getStatus().getOomKills()).isEqualTo(2);
+    }
+}
