@@ -1,0 +1,40 @@
+package dev.corral.operator.dependent;
+
+import dev.corral.operator.config.OperatorConfig;
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.spec.BundleSource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The Deployment of the WebApp's server pods. */
+@KubernetesDependent
+public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, WebApp> {
+    /** Operator settings are not configurable yet: the defaults (server image, drain) apply. */
+    private static final OperatorConfig CONFIG = OperatorConfig.DEFAULTS;
+
+    public ServerDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(WebApp webApp, Context<WebApp> context) {
+        return ServerDeployment.desired(webApp, CONFIG, bundleHash(webApp, context));
+    }
+
+    /** What identifies the bundle's content, so that a change rolls the pods. */
+    private static String bundleHash(WebApp webApp, Context<WebApp> context) {
+        BundleSource bundle = webApp.getSpec().getBundle();
+        if (bundle.getInline() != null) {
+            return BundleHash.ofFiles(bundle.getInline());
+        }
+        if (bundle.getConfigMapRef() != null) {
+            ConfigMap configMap = context.getClient().configMaps().inNamespace(webApp.getMetadata().getNamespace())
+                    .withName(bundle.getConfigMapRef().getName()).get();
+            return configMap == null || configMap.getData() == null ? "missing" : BundleHash.ofFiles(configMap.getData());
+        }
+        return BundleHash.ofText(bundle.getImage().getReference() + "@" + bundle.getImage().getPath());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.corral.operator.reconciler;
+
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.status.OomKill;
+import dev.corral.operator.customresource.status.WebAppStatus;
+import dev.corral.operator.dependent.BundleConfigMapDependent;
+import dev.corral.operator.dependent.BundleHash;
+import dev.corral.operator.dependent.InlineBundleCondition;
+import dev.corral.operator.dependent.MultiplePodsCondition;
+import dev.corral.operator.dependent.ServerDeploymentDependent;
+import dev.corral.operator.dependent.ServerDisruptionBudgetDependent;
+import dev.corral.operator.dependent.ServerServiceDependent;
+import dev.corral.operator.dependent.WebAppLabels;
+import dev.corral.operator.status.OomKills;
+import dev.corral.operator.status.StatusDerivation;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reconciles a WebApp: the workflow's dependents make the ConfigMap, Deployment, Service and PDB from
+ * the pure builders; this observes the Deployment and the pods, derives status, and reports each new
+ * OOM kill as a Warning Event on the WebApp naming the pod.
+ */
+@Workflow(dependents = {
+        @Dependent(name = "bundle", type = BundleConfigMapDependent.class, reconcilePrecondition = InlineBundleCondition.class),
+        @Dependent(name = "deployment", type = ServerDeploymentDependent.class),
+        @Dependent(name = "service", type = ServerServiceDependent.class),
+        @Dependent(name = "pdb", type = ServerDisruptionBudgetDependent.class, reconcilePrecondition = MultiplePodsCondition.class)})
+@ControllerConfiguration
+public class WebAppReconciler implements Reconciler<WebApp> {
+    static final String PODS = "pods";
+
+    @Override
+    public List<EventSource<?, WebApp>> prepareEventSources(io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<WebApp> context) {
+        // Pods of every WebApp, mapped back to their WebApp by the instance label: OOM kills trigger a reconcile.
+        var config = InformerEventSourceConfiguration.from(Pod.class, WebApp.class)
+                .withName(PODS)
+                .withLabelSelector("app.kubernetes.io/name=corral-server,app.kubernetes.io/managed-by=" + WebAppLabels.MANAGED_BY)
+                .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
+                        pod.getMetadata().getLabels().get("app.kubernetes.io/instance"), pod.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(config, context));
+    }
+
+    @Override
+    public UpdateControl<WebApp> reconcile(WebApp webApp, Context<WebApp> context) {
+        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+        List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
+        OomKill recorded = webApp.getStatus() == null ? null : webApp.getStatus().getLastOOMKill();
+        List<OomKill> newKills = OomKills.since(pods, recorded == null ? null : Instant.parse(recorded.getTime()));
+        for (OomKill kill : newKills) {
+            warn(webApp, context, kill);
+        }
+        WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, Instant.now());
+        return UpdateControl.patchStatus(freshWithStatus(webApp, status));
+    }
+
+    /** Status is patched from a fresh object holding only name, namespace and status. */
+    private static WebApp freshWithStatus(WebApp webApp, WebAppStatus status) {
+        WebApp fresh = new WebApp();
+        fresh.setMetadata(new ObjectMetaBuilder().withName(webApp.getMetadata().getName())
+                .withNamespace(webApp.getMetadata().getNamespace()).build());
+        fresh.setStatus(status);
+        return fresh;
+    }
+
+    /**
+     * One Warning Event per kill. Its name comes from the kill itself, so a reconcile that runs on a
+     * cached WebApp not yet showing the new watermark (or after an operator restart) cannot report it twice.
+     */
+    private static void warn(WebApp webApp, Context<WebApp> context, OomKill kill) {
+        String now = Instant.now().toString();
+        String name = webApp.getMetadata().getName() + ".oom." + BundleHash.ofText(kill.getPod() + "/" + kill.getContainer() + "@" + kill.getTime());
+        try {
+            context.getClient().v1().events().inNamespace(webApp.getMetadata().getNamespace()).resource(new EventBuilder()
+                        .withNewMetadata().withName(name).endMetadata()
+                        .withType("Warning")
+                        .withReason("OOMKilled")
+                        .withMessage("container " + kill.getContainer() + " of pod " + kill.getPod()
+                                + " was OOM-killed by the kernel at " + kill.getTime() + "; other pods are unaffected")
+                        .withNewInvolvedObject()
+                        .withApiVersion(webApp.getApiVersion()).withKind(webApp.getKind())
+                        .withName(webApp.getMetadata().getName()).withNamespace(webApp.getMetadata().getNamespace())
+                        .withUid(webApp.getMetadata().getUid())
+                        .endInvolvedObject()
+                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                        .withNewSource().withComponent("corral-operator").endSource()
+                        .build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // Already reported.
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.corral.operator.reconciler;
+
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.dependent.BundleHash;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.javaoperatorsdk.operator.Operator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.FileInputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The real Operator, on JOSDK's defaults, against fabric8's mock API server in CRUD mode on 127.0.0.1. */
+class WebAppReconcilerIT {
+    private static final String NS = "shop";
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private Operator operator;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ApplyAsMergeDispatcher(), false);
+        server.init(InetAddress.getByName("127.0.0.1"), 0);
+        client = server.createClient();
+        try (FileInputStream crd = new FileInputStream("../crds/webapps.corral.dev-v1.yml")) {
+            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
+        }
+        operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        operator.register(new WebAppReconciler());
+        operator.start();
+    }
+
+    @AfterEach
+    void stop() {
+        operator.stop();
+        client.close();
+        server.destroy();
+    }
+
+    private WebApp create(String yaml) {
+        return client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(NS).create();
+    }
+
+    /** A user's edit: a merge patch, without the optimistic lock that would race the operator's status patches. */
+    private void patchSpec(String mergePatch) {
+        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), mergePatch);
+    }
+
+    /** The mock runs no controllers: report the Deployment's current generation as rolled out and ready. */
+    private void playDeploymentController() {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        if (deployment.getStatus() != null && deployment.getMetadata().getGeneration().equals(deployment.getStatus().getObservedGeneration())) {
+            return;
+        }
+        int replicas = deployment.getSpec().getReplicas();
+        deployment.setStatus(new DeploymentStatusBuilder().withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas).build());
+        client.resource(deployment).updateStatus();
+    }
+
+    private static final String HELLO = """
+            apiVersion: corral.dev/v1alpha1
+            kind: WebApp
+            metadata: {name: hello}
+            spec:
+              replicas: 2
+              resources: {cpu: 500m, memory: 768Mi}
+              bundle:
+                inline:
+                  app.py: "application = None"
+            """;
+
+    @Test
+    void aWebAppGetsItsConfigMapDeploymentServiceAndPdbAndAStatus() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+            assertThat(deployment).isNotNull();
+            assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(deployment.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("WebApp") && o.getName().equals("hello"));
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = None")));
+            ConfigMap bundle = client.configMaps().inNamespace(NS).withName("hello-bundle").get();
+            assertThat(bundle.getData()).containsValue("application = None");
+            Service service = client.services().inNamespace(NS).withName("hello").get();
+            assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get()).isNotNull();
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            assertThat(webApp.getStatus()).isNotNull();
+            assertThat(webApp.getStatus().getSelector()).isEqualTo("app.kubernetes.io/name=corral-server,app.kubernetes.io/instance=hello");
+            assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
+        });
+    }
+
+    @Test
+    void aBundleChangeRollsThePodsAndAReadyDeploymentMakesTheWebAppReady() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+        String before = client.apps().deployments().inNamespace(NS).withName("hello").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
+
+        patchSpec("{\"spec\":{\"bundle\":{\"inline\":{\"app.py\":\"application = 2\"}}}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION)).isNotEqualTo(before));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            playDeploymentController();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            assertThat(webApp.getStatus()).isNotNull();
+            assertThat(webApp.getStatus().getReadyReplicas()).isEqualTo(2);
+            assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+            assertThat(webApp.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Ready", "Progressing", "Degraded");
+        });
+        Deployment rolled = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        assertThat(rolled.getSpec().getTemplate().getSpec().getContainers()).as("apply replaced the list, not appended").hasSize(1);
+    }
+
+    @Test
+    void anOomKilledPodIsCountedReportedAsAWarningEventAndOthersAreUntouched() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "corral-server", "app.kubernetes.io/instance", "hello",
+                "app.kubernetes.io/managed-by", "corral-operator");
+        String killedAt = Instant.now().minusSeconds(5).toString();
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-abc").withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec()
+                .withNewStatus().addNewContainerStatus().withName("server").withRestartCount(1)
+                .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt(killedAt)
+                .endTerminated().endLastState().endContainerStatus().endStatus().build()).create();
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-def").withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec().build()).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            assertThat(webApp.getStatus()).isNotNull();
+            assertThat(webApp.getStatus().getOomKills()).isEqualTo(1);
+            assertThat(webApp.getStatus().getLastOOMKill().getPod()).isEqualTo("hello-abc");
+            assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                    .filteredOn(e -> "OOMKilled".equals(e.getReason()))
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo("hello");
+                        assertThat(e.getMessage()).contains("pod hello-abc");
+                    });
+        });
+        assertThat(client.pods().inNamespace(NS).withName("hello-def").get()).as("other pods untouched").isNotNull();
+        // A later reconcile does not count the same kill again.
+        patchSpec("{\"spec\":{\"replicas\":3}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get().getSpec().getReplicas() == 3);
+        assertThat(client.resources(WebApp.class).inNamespace(NS).withName("hello").get().getStatus().getOomKills()).isEqualTo(1);
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).filteredOn(e -> "OOMKilled".equals(e.getReason())).hasSize(1);
+    }
+
+    @Test
+    void aDependentDeletedByHandIsRestored() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
+        client.services().inNamespace(NS).withName("hello").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
+    }
+}
