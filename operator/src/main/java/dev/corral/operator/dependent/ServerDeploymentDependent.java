@@ -2,6 +2,7 @@ package dev.corral.operator.dependent;
 
 import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.status.SpecValidation;
 import dev.corral.operator.customresource.spec.BundleSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +22,8 @@ public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<D
 
     @Override
     protected Deployment desired(WebApp webApp, Context<WebApp> context) {
+        // Refuse, rather than build from, a spec that cannot be honoured: the objects in place stay as they are.
+        SpecValidation.requireValid(webApp);
         return ServerDeployment.desired(webApp, CONFIG, bundleHash(webApp, context));
     }
 

@@ -11,6 +11,7 @@ import dev.corral.operator.dependent.ServerDeploymentDependent;
 import dev.corral.operator.dependent.ServerDisruptionBudgetDependent;
 import dev.corral.operator.dependent.ServerServiceDependent;
 import dev.corral.operator.dependent.WebAppLabels;
+import dev.corral.operator.status.InvalidSpecException;
 import dev.corral.operator.status.OomKills;
 import dev.corral.operator.status.StatusDerivation;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -19,7 +20,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -72,6 +75,47 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         return UpdateControl.patchStatus(freshWithStatus(webApp, status));
     }
 
+    /**
+     * A failed reconcile. An invalid spec is reported (Ready=False/InvalidSpec and an Event) and not
+     * retried: the next edit of the spec brings a new reconcile. Anything else is retried by JOSDK.
+     */
+    @Override
+    public ErrorStatusUpdateControl<WebApp> updateErrorStatus(WebApp webApp, Context<WebApp> context, Exception e) {
+        InvalidSpecException invalid = findInvalidSpec(e);
+        if (invalid == null) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        String name = webApp.getMetadata().getName() + ".invalid." + webApp.getMetadata().getGeneration();
+        event(webApp, context, name, "InvalidSpec", "spec cannot be honoured: " + invalid.getMessage());
+        return ErrorStatusUpdateControl.patchStatus(freshWithStatus(webApp,
+                StatusDerivation.invalid(webApp, invalid.getMessage(), Instant.now()))).withNoRetry();
+    }
+
+    /** The InvalidSpecException behind a workflow failure, which may aggregate several dependents' errors. */
+    static InvalidSpecException findInvalidSpec(Throwable e) {
+        if (e == null) {
+            return null;
+        }
+        if (e instanceof InvalidSpecException invalid) {
+            return invalid;
+        }
+        if (e instanceof AggregatedOperatorException aggregated) {
+            for (Exception inner : aggregated.getAggregatedExceptions().values()) {
+                InvalidSpecException found = findInvalidSpec(inner);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        for (Throwable suppressed : e.getSuppressed()) {
+            InvalidSpecException found = findInvalidSpec(suppressed);
+            if (found != null) {
+                return found;
+            }
+        }
+        return e.getCause() == e ? null : findInvalidSpec(e.getCause());
+    }
+
     /** Status is patched from a fresh object holding only name, namespace and status. */
     private static WebApp freshWithStatus(WebApp webApp, WebAppStatus status) {
         WebApp fresh = new WebApp();
@@ -86,15 +130,20 @@ public class WebAppReconciler implements Reconciler<WebApp> {
      * cached WebApp not yet showing the new watermark (or after an operator restart) cannot report it twice.
      */
     private static void warn(WebApp webApp, Context<WebApp> context, OomKill kill) {
-        String now = Instant.now().toString();
         String name = webApp.getMetadata().getName() + ".oom." + BundleHash.ofText(kill.getPod() + "/" + kill.getContainer() + "@" + kill.getTime());
+        event(webApp, context, name, "OOMKilled", "container " + kill.getContainer() + " of pod " + kill.getPod()
+                + " was OOM-killed by the kernel at " + kill.getTime() + "; other pods are unaffected");
+    }
+
+    /** A Warning Event on the WebApp; its name makes it idempotent (a repeat create is a 409, ignored). */
+    private static void event(WebApp webApp, Context<WebApp> context, String name, String reason, String message) {
+        String now = Instant.now().toString();
         try {
             context.getClient().v1().events().inNamespace(webApp.getMetadata().getNamespace()).resource(new EventBuilder()
                         .withNewMetadata().withName(name).endMetadata()
                         .withType("Warning")
-                        .withReason("OOMKilled")
-                        .withMessage("container " + kill.getContainer() + " of pod " + kill.getPod()
-                                + " was OOM-killed by the kernel at " + kill.getTime() + "; other pods are unaffected")
+                        .withReason(reason)
+                        .withMessage(message)
                         .withNewInvolvedObject()
                         .withApiVersion(webApp.getApiVersion()).withKind(webApp.getKind())
                         .withName(webApp.getMetadata().getName()).withNamespace(webApp.getMetadata().getNamespace())

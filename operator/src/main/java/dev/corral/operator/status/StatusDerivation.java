@@ -72,6 +72,24 @@ public final class StatusDerivation {
         return status;
     }
 
+    /** The status of a WebApp whose spec cannot be honoured: Ready=False/InvalidSpec, the rest kept. */
+    public static WebAppStatus invalid(WebApp webApp, String problems, Instant now) {
+        WebAppStatus previous = webApp.getStatus() == null ? new WebAppStatus() : webApp.getStatus();
+        long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();
+        WebAppStatus status = new WebAppStatus();
+        status.setObservedGeneration(generation);
+        status.setReplicas(previous.getReplicas());
+        status.setReadyReplicas(previous.getReadyReplicas());
+        status.setSelector(previous.getSelector());
+        status.setUrl(previous.getUrl());
+        status.setEffectiveResources(previous.getEffectiveResources());
+        status.setOomKills(previous.getOomKills());
+        status.setLastOOMKill(previous.getLastOOMKill());
+        status.setConditions(Conditions.set(previous.getConditions(), Conditions.READY, false, "InvalidSpec",
+                problems + " (the pods already running are left as they are)", generation, now));
+        return status;
+    }
+
     /** Two or more kills within the window, counting the one already on record. */
     static boolean repeatedKills(OomKill recorded, List<OomKill> newKills) {
         if (newKills.isEmpty()) {

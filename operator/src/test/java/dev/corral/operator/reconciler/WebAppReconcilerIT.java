@@ -175,6 +175,38 @@ class WebAppReconcilerIT {
     }
 
     @Test
+    void anInvalidSpecIsReportedLeavesThePodsAloneAndRecoversWhenFixed() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+        String hash = client.apps().deployments().inNamespace(NS).withName("hello").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
+
+        // Two bundle sources: the API server's CEL rule would refuse it; the operator must not trip over it either.
+        patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":{\"name\":\"other\"}}}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            assertThat(webApp.getStatus()).isNotNull();
+            assertThat(webApp.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                assertThat(c.getMessage()).contains("exactly one of inline, configMapRef and image (found 2)");
+            });
+            assertThat(client.v1().events().inNamespace(NS).list().getItems()).anyMatch(e -> "InvalidSpec".equals(e.getReason())
+                    && e.getInvolvedObject().getName().equals("hello") && "Warning".equals(e.getType()));
+        });
+        assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION))
+                .as("the running pods are left as they were").isEqualTo(hash);
+
+        patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":null}}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            playDeploymentController();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        });
+    }
+
+    @Test
     void aDependentDeletedByHandIsRestored() {
         create(HELLO);
         await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
