@@ -13,8 +13,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 /** The Deployment of the WebApp's server pods. */
 @KubernetesDependent
 public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, WebApp> {
-    /** Operator settings are not configurable yet: the defaults (server image, drain) apply. */
-    private static final OperatorConfig CONFIG = OperatorConfig.DEFAULTS;
+    /** The operator's settings (default server image, drain), read once when JOSDK builds this dependent. */
+    private final OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());
 
     public ServerDeploymentDependent() {
         super(Deployment.class);
@@ -24,7 +24,7 @@ public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<D
     protected Deployment desired(WebApp webApp, Context<WebApp> context) {
         // Refuse, rather than build from, a spec that cannot be honoured: the objects in place stay as they are.
         SpecValidation.requireValid(webApp);
-        return ServerDeployment.desired(webApp, CONFIG, bundleHash(webApp, context));
+        return ServerDeployment.desired(webApp, config, bundleHash(webApp, context));
     }
 
     /** What identifies the bundle's content, so that a change rolls the pods. */

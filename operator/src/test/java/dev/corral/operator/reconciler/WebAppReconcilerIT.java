@@ -207,10 +207,20 @@ class WebAppReconcilerIT {
     }
 
     @Test
-    void aDependentDeletedByHandIsRestored() {
+    void dependentsDeletedOrEditedByHandAreRestored() {
         create(HELLO);
         await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
         client.services().inNamespace(NS).withName("hello").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
+
+        client.apps().deployments().inNamespace(NS).withName("hello")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"spec\":{\"replicas\":7}}");
+        // Any event for the WebApp (here: a label) brings a reconcile, which puts the spec's value back.
+        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get()
+                .getSpec().getReplicas() == 2);
     }
 }
