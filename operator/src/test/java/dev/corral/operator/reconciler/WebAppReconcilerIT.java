@@ -105,6 +105,12 @@ class WebAppReconcilerIT {
             Service service = client.services().inNamespace(NS).withName("hello").get();
             assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
             assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get()).isNotNull();
+            // Deleting the WebApp deletes these through Kubernetes garbage collection, which follows owner references.
+            for (io.fabric8.kubernetes.api.model.HasMetadata owned : java.util.List.of(deployment, bundle, service,
+                    client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get())) {
+                assertThat(owned.getMetadata().getOwnerReferences()).as(owned.getKind())
+                        .anyMatch(o -> o.getKind().equals("WebApp") && o.getName().equals("hello") && o.getUid() != null);
+            }
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
