@@ -47,11 +47,7 @@ public final class BundleConfigMap {
         Map<String, String> data = new LinkedHashMap<>();
         files(webApp).forEach(f -> data.put(f.key(), f.content()));
         return new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name(webApp))
-                .withNamespace(webApp.getMetadata().getNamespace())
-                .withLabels(WebAppLabels.all(webApp))
-                .endMetadata()
+                .withMetadata(WebAppLabels.objectMeta(webApp, name(webApp)))
                 .withData(data)
                 .build();
     }

@@ -87,11 +87,7 @@ public final class ServerDeployment {
         }
 
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(webApp.getMetadata().getName())
-                .withNamespace(webApp.getMetadata().getNamespace())
-                .withLabels(WebAppLabels.all(webApp))
-                .endMetadata()
+                .withMetadata(WebAppLabels.objectMeta(webApp, webApp.getMetadata().getName()))
                 .withNewSpec()
                 .withReplicas(spec.getReplicas())
                 .withNewSelector().withMatchLabels(WebAppLabels.selector(webApp)).endSelector()

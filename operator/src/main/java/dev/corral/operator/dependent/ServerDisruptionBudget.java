@@ -17,11 +17,7 @@ public final class ServerDisruptionBudget {
 
     public static PodDisruptionBudget desired(WebApp webApp) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(webApp.getMetadata().getName())
-                .withNamespace(webApp.getMetadata().getNamespace())
-                .withLabels(WebAppLabels.all(webApp))
-                .endMetadata()
+                .withMetadata(WebAppLabels.objectMeta(webApp, webApp.getMetadata().getName()))
                 .withNewSpec()
                 .withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().withMatchLabels(WebAppLabels.selector(webApp)).endSelector()

@@ -12,11 +12,7 @@ public final class ServerService {
 
     public static Service desired(WebApp webApp) {
         return new ServiceBuilder()
-                .withNewMetadata()
-                .withName(webApp.getMetadata().getName())
-                .withNamespace(webApp.getMetadata().getNamespace())
-                .withLabels(WebAppLabels.all(webApp))
-                .endMetadata()
+                .withMetadata(WebAppLabels.objectMeta(webApp, webApp.getMetadata().getName()))
                 .withNewSpec()
                 .withType(webApp.getSpec().getService().getType())
                 .withSelector(WebAppLabels.selector(webApp))

@@ -1,6 +1,8 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +29,11 @@ public final class WebAppLabels {
         labels.put("app.kubernetes.io/managed-by", MANAGED_BY);
         labels.put("app.kubernetes.io/part-of", "corral");
         return labels;
+    }
+
+    /** Metadata of an object the WebApp owns: its name, the WebApp's namespace, and all the labels. */
+    public static ObjectMeta objectMeta(WebApp webApp, String name) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(webApp.getMetadata().getNamespace()).withLabels(all(webApp)).build();
     }
 
     /** The selector as the string the scale subresource reports in status.selector. */
