@@ -18,12 +18,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Files under the bundle's static mounts, sent with sendfile() and never through Python. File facts are
- * looked up off the event loop and cached for {@link #FRESH_MILLIS}, so a hot file costs no syscalls but
- * the send itself. Conditional requests (ETag, Last-Modified) and single byte ranges are honoured.
+ * Files under the bundle's static mounts, sent with sendfile() and never through Python. Facts of files
+ * that exist are looked up off the event loop and cached for {@link #FRESH_MILLIS}, so a hot file costs
+ * no syscalls but the send itself. Misses are not cached, and the cache is bounded, so clients asking
+ * for endless distinct paths cannot grow it. Conditional requests and single byte ranges are honoured.
  */
 public final class StaticFiles {
     static final long FRESH_MILLIS = 2000;
+    /** More distinct hot files than a bundle plausibly has; past it the cache starts over. */
+    static final int MAX_CACHED = 4096;
 
     private final Vertx vertx;
     private final List<StaticMount> mounts;
@@ -73,8 +76,14 @@ public final class StaticFiles {
                 ErrorResponses.send(response, 500, "could not read the file");
                 return;
             }
-            cache.put(file, r.result());
-            respond(request, r.result());
+            FileFacts fresh = r.result();
+            if (fresh.found()) {
+                if (cache.size() >= MAX_CACHED) {
+                    cache.clear();
+                }
+                cache.put(file, fresh);
+            }
+            respond(request, fresh);
         });
     }
 

@@ -86,7 +86,8 @@ final class WsgiDispatcher {
     private void submit(HttpServerRequest request, Exchange exchange, byte[] body) {
         HttpServerResponse response = request.response();
         String[] environ = WsgiEnviron.build(environRequest(request));
-        WsgiResponder responder = new WsgiResponder(Vertx.currentContext(), response,
+        io.vertx.core.Context loop = Vertx.currentContext();
+        WsgiResponder responder = new WsgiResponder(loop, response,
                 request.method() == HttpMethod.HEAD, request.version());
         exchange.onClientGone(responder::clientGone);
         BudgetRules.Route route = budgets.forPath(request.path());
@@ -97,7 +98,6 @@ final class WsgiDispatcher {
             }
             return;
         }
-        io.vertx.core.Context loop = Vertx.currentContext();
         WsgiCall call = new WsgiCall(environ, body, responder, route.budget(), route.prefix(), lane::leave);
         boolean admitted = lane.enter(() -> {
             // May run later on a worker thread, when this route's previous request finishes.

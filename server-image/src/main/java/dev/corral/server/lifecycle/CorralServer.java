@@ -93,7 +93,7 @@ public final class CorralServer {
         }
 
         admin = new AdminServer(vertx, metrics, readiness, () -> pool == null ? 0 : pool.live());
-        await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort());
+        await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort(), ExitCode.CANNOT_BIND);
 
         int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());
         int queue = config.queueSize() > 0 ? config.queueSize() : 64 * workers;
@@ -111,9 +111,9 @@ public final class CorralServer {
         frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
                 config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout()),
                 bundle.manifest().staticMounts(), pool, metrics, new BudgetRules(config.budget(), bundle.manifest().budgets()));
-        port = await(frontend.start(), "port " + config.port());
+        port = await(frontend.start(), "port " + config.port(), ExitCode.CANNOT_BIND);
 
-        await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up");
+        await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up", ExitCode.BUNDLE_IMPORT_FAILED);
         readiness.ready();
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         metrics.startToReady(seconds);
@@ -149,7 +149,7 @@ public final class CorralServer {
                 // exiting anyway
             }
         }
-        if (runtime != null && clean) {
+        if (runtime != null) {
             runtime.close();
         }
         LOG.log(System.Logger.Level.INFO, clean ? "drained; exiting" : "drain deadline passed; in-flight requests were cut");
@@ -201,12 +201,11 @@ public final class CorralServer {
         }
     }
 
-    private static <T> T await(io.vertx.core.Future<T> future, String what) throws StartupException {
+    private static <T> T await(io.vertx.core.Future<T> future, String what, ExitCode onFailure) throws StartupException {
         try {
             return future.await();
         } catch (Exception e) {
-            ExitCode code = what.startsWith("warm") ? ExitCode.BUNDLE_IMPORT_FAILED : ExitCode.CANNOT_BIND;
-            throw new StartupException(code, "cannot start " + what + ": " + e.getMessage(), e);
+            throw new StartupException(onFailure, "cannot start " + what + ": " + e.getMessage(), e);
         }
     }
 }

@@ -157,6 +157,21 @@ class HttpServerIT {
     }
 
     @Test
+    void aStaticFileAddedAfterA404IsServedAtOnce() throws Exception {
+        Path late = bundle.resolve("static/late.txt");
+        try {
+            assertThat(server.get("/static/late.txt").statusCode()).isEqualTo(404);
+            Files.writeString(late, "here now\n");
+            // Misses are not cached: no stale 404 for the cache's freshness window.
+            HttpResponse<String> found = server.get("/static/late.txt");
+            assertThat(found.statusCode()).isEqualTo(200);
+            assertThat(found.body()).isEqualTo("here now\n");
+        } finally {
+            Files.deleteIfExists(late);
+        }
+    }
+
+    @Test
     void staticRangesAreHonoured() throws Exception {
         byte[] data = Files.readAllBytes(bundle.resolve("static/sub/data.bin"));
         HttpResponse<byte[]> part = server.getBytes("/static/sub/data.bin", "Range", "bytes=100-199");
