@@ -3,6 +3,8 @@ package dev.corral.operator.reconciler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.operator.rbac.ApiPermission;
+import dev.corral.operator.rbac.OperatorPermissions;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -15,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * fabric8's CRUD mock answers server-side-apply patches with 415. The operator keeps JOSDK's defaults
@@ -24,19 +28,76 @@ import java.util.Map;
  */
 final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Requests with this User-Agent are the operator's, recorded in {@link #operatorCalls()}. */
+    static final String OPERATOR_AGENT = "corral-operator-it";
+    private final Set<ApiCall> operatorCalls = ConcurrentHashMap.newKeySet();
+
+    /** Every distinct call the operator's client made so far. */
+    Set<ApiCall> operatorCalls() {
+        return Set.copyOf(operatorCalls);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String agent = request.getHeader("User-Agent");
+        if (agent != null && agent.startsWith(OPERATOR_AGENT)) {
+            ApiCall.of(request).ifPresent(call -> {
+                operatorCalls.add(call);
+                // Server-side apply of an object that does not exist yet creates it: RBAC asks for create too.
+                if (isApply(request) && handleGet(objectPath(request)).code() == 404) {
+                    operatorCalls.add(call.withVerb("create"));
+                }
+            });
+        }
+        if (request.method() == HttpMethod.POST && request.getPath().contains("/selfsubjectrulesreviews")) {
+            return selfSubjectRules(request);
+        }
+        return super.dispatch(request);
+    }
+
+    /** The mock has no authorizer: answer as a cluster would for an operator granted exactly its declared permissions. */
+    private static MockResponse selfSubjectRules(RecordedRequest request) {
+        try {
+            ObjectNode review = (ObjectNode) JSON.readTree(request.getUtf8Body());
+            ObjectNode status = review.putObject("status");
+            status.put("incomplete", false);
+            status.putArray("nonResourceRules");
+            var rules = status.putArray("resourceRules");
+            for (ApiPermission permission : OperatorPermissions.ALL) {
+                ObjectNode rule = rules.addObject();
+                permission.verbs().forEach(rule.putArray("verbs")::add);
+                rule.putArray("apiGroups").add(permission.group());
+                rule.putArray("resources").add(permission.resource());
+            }
+            return new MockResponse().setResponseCode(201).setBody(JSON.writeValueAsString(review));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isApply(RecordedRequest request) {
+        String type = request.getHeader("Content-Type");
+        return type != null && type.startsWith("application/apply-patch");
+    }
+
+    /** The object a request addresses: no query, no /status. */
+    private static String objectPath(RecordedRequest request) {
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        String target = query < 0 ? path : path.substring(0, query);
+        return target.endsWith("/status") ? target.substring(0, target.length() - "/status".length()) : target;
+    }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {
-        String type = request.getHeader("Content-Type");
-        if (type == null || !type.startsWith("application/apply-patch")) {
+        if (!isApply(request)) {
             return super.handlePatch(request);
         }
         // Apply's ?fieldManager=...&force=true would hide a /status subresource from the mock's path matching.
         String path = request.getPath();
         int query = path.indexOf('?');
         String target = query < 0 ? path : path.substring(0, query);
-        boolean status = target.endsWith("/status");
-        String object = status ? target.substring(0, target.length() - "/status".length()) : target;
+        String object = objectPath(request);
         Headers json = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
         try {
             JsonNode applied = JSON.readTree(request.getUtf8Body());
