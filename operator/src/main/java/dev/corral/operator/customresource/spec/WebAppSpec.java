@@ -54,6 +54,9 @@ public class WebAppSpec {
     @JsonPropertyDescription("Where the pods may run and with which identity.")
     private Placement placement;
 
+    @JsonPropertyDescription("Quota (vertical) and replica (horizontal) autoscaling; off when absent.")
+    private Autoscaling autoscaling;
+
     public Integer getReplicas() {
         return replicas;
     }
@@ -132,5 +135,13 @@ public class WebAppSpec {
 
     public void setPlacement(Placement placement) {
         this.placement = placement;
+    }
+
+    public Autoscaling getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(Autoscaling autoscaling) {
+        this.autoscaling = autoscaling;
     }
 }

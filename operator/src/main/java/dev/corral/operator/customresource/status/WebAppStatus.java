@@ -41,6 +41,9 @@ public class WebAppStatus {
     @JsonPropertyDescription("The most recent OOM kill.")
     private OomKill lastOOMKill;
 
+    @JsonPropertyDescription("The vertical autoscaler's memory: raises, last changes, the OOM kills it acted on.")
+    private VerticalScalingStatus autoscaling;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -111,5 +114,13 @@ public class WebAppStatus {
 
     public void setLastOOMKill(OomKill lastOOMKill) {
         this.lastOOMKill = lastOOMKill;
+    }
+
+    public VerticalScalingStatus getAutoscaling() {
+        return autoscaling;
+    }
+
+    public void setAutoscaling(VerticalScalingStatus autoscaling) {
+        this.autoscaling = autoscaling;
     }
 }
