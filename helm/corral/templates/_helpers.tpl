@@ -63,10 +63,17 @@ The rules the operator needs wherever WebApps live: exactly dev.corral.operator.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
-# Server pods, watched for OOM kills.
+# Server pods, watched for OOM kills; resized in place by the vertical autoscaler (Kubernetes 1.33+).
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["list", "watch"]
+- apiGroups: [""]
+  resources: ["pods/resize"]
+  verbs: ["patch"]
+# An HPA while a WebApp asks for horizontal scaling.
+- apiGroups: ["autoscaling"]
+  resources: ["horizontalpodautoscalers"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # Warning Events on WebApps.
 - apiGroups: [""]
   resources: ["events"]

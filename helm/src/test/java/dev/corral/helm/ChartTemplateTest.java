@@ -120,7 +120,7 @@ class ChartTemplateTest {
         Set<String> titles = new HashSet<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("title").asText()));
         assertThat(titles).anyMatch(t -> t.contains("Requests")).anyMatch(t -> t.contains("Latency"))
-                .anyMatch(t -> t.contains("Budget")).anyMatch(t -> t.contains("OOM"));
+                .anyMatch(t -> t.contains("Budget")).anyMatch(t -> t.contains("OOM")).anyMatch(t -> t.contains("Quota"));
 
         Set<String> exported = exportedMetrics();
         Matcher metric = Pattern.compile("\\b(corral_[a-z_]+)").matcher(dashboard.toString());

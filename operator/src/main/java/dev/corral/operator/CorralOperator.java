@@ -33,7 +33,7 @@ public final class CorralOperator {
                 o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("corral-operator", config.leaseNamespace()));
             }
         });
-        operator.register(new WebAppReconciler(), c -> {
+        operator.register(new WebAppReconciler(config, metrics, java.time.Clock.systemUTC()), c -> {
             if (!config.watchNamespaces().isEmpty()) {
                 c.settingNamespaces(config.watchNamespaces());
             }

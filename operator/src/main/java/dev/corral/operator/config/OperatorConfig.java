@@ -14,10 +14,11 @@ import java.util.stream.Collectors;
  * @param watchNamespaces  CORRAL_WATCH_NAMESPACES: comma-separated namespaces to watch; empty for all
  * @param leaseNamespace   CORRAL_LEADER_ELECTION_NAMESPACE: where the leader lease lives; empty turns leader election off
  * @param httpPort         CORRAL_HTTP_PORT: port of /healthz, /readyz and /metrics
+ * @param sampleSeconds    CORRAL_USAGE_SAMPLE_SECONDS: how often pods of WebApps with vertical autoscaling are sampled
  */
 public record OperatorConfig(String serverImage, int drainSeconds, int graceSeconds, Set<String> watchNamespaces,
-                             String leaseNamespace, int httpPort) {
-    public static final OperatorConfig DEFAULTS = new OperatorConfig("ghcr.io/corral-dev/corral-server:0.1.0", 5, 10, Set.of(), "", 8081);
+                             String leaseNamespace, int httpPort, int sampleSeconds) {
+    public static final OperatorConfig DEFAULTS = new OperatorConfig("ghcr.io/corral-dev/corral-server:0.1.0", 5, 10, Set.of(), "", 8081, 30);
 
     public OperatorConfig {
         watchNamespaces = Set.copyOf(watchNamespaces);
@@ -32,7 +33,8 @@ public record OperatorConfig(String serverImage, int drainSeconds, int graceSeco
                 Arrays.stream(env.getOrDefault("CORRAL_WATCH_NAMESPACES", "").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet()),
                 env.getOrDefault("CORRAL_LEADER_ELECTION_NAMESPACE", "").trim(),
-                number(env, "CORRAL_HTTP_PORT", DEFAULTS.httpPort(), 0, 65535));
+                number(env, "CORRAL_HTTP_PORT", DEFAULTS.httpPort(), 0, 65535),
+                number(env, "CORRAL_USAGE_SAMPLE_SECONDS", DEFAULTS.sampleSeconds(), 1, 3600));
     }
 
     private static int number(Map<String, String> env, String name, int fallback, int min, int max) {

@@ -13,13 +13,22 @@ public final class ReconcileMetrics implements Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter reconciliations;
     private final Counter failures;
+    private final Counter quotaChanges;
 
     public ReconcileMetrics() {
         reconciliations = Counter.builder().name("corral_operator_reconciliations_total")
                 .help("Reconciliations finished, by resource kind").labelNames("kind").register(registry);
         failures = Counter.builder().name("corral_operator_reconciliation_failures_total")
                 .help("Reconciliations that failed, by resource kind and exception").labelNames("kind", "exception").register(registry);
+        quotaChanges = Counter.builder().name("corral_operator_quota_changes_total")
+                .help("Pod quota changes by the vertical autoscaler, by WebApp, resource (cpu, memory) and direction (raised, lowered)")
+                .labelNames("namespace", "webapp", "resource", "direction").register(registry);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** Counts one quota change of a WebApp. */
+    public void quotaChanged(String namespace, String webApp, String resource, boolean raised) {
+        quotaChanges.labelValues(namespace, webApp, resource, raised ? "raised" : "lowered").inc();
     }
 
     @Override

@@ -1,6 +1,19 @@
 package dev.corral.operator.reconciler;
 
+import dev.corral.operator.autoscaling.PodMetricsScraper;
+import dev.corral.operator.autoscaling.PodResizer;
+import dev.corral.operator.autoscaling.QuotaChange;
+import dev.corral.operator.autoscaling.QuotaState;
+import dev.corral.operator.autoscaling.ResizeSupport;
+import dev.corral.operator.autoscaling.VerticalAutoscaler;
+import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.spec.ApplyMethod;
+import dev.corral.operator.dependent.HorizontalScalingCondition;
+import dev.corral.operator.dependent.ServerAutoscalerDependent;
+import dev.corral.operator.dependent.ServerDeployment;
+import dev.corral.operator.monitoring.ReconcileMetrics;
+import dev.corral.operator.status.Conditions;
 import dev.corral.operator.customresource.status.OomKill;
 import dev.corral.operator.customresource.status.WebAppStatus;
 import dev.corral.operator.dependent.BundleConfigMapDependent;
@@ -32,6 +45,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -45,10 +60,31 @@ import java.util.Set;
         @Dependent(name = "bundle", type = BundleConfigMapDependent.class, reconcilePrecondition = InlineBundleCondition.class),
         @Dependent(name = "deployment", type = ServerDeploymentDependent.class),
         @Dependent(name = "service", type = ServerServiceDependent.class),
-        @Dependent(name = "pdb", type = ServerDisruptionBudgetDependent.class, reconcilePrecondition = MultiplePodsCondition.class)})
+        @Dependent(name = "pdb", type = ServerDisruptionBudgetDependent.class, reconcilePrecondition = MultiplePodsCondition.class),
+        @Dependent(name = "hpa", type = ServerAutoscalerDependent.class, reconcilePrecondition = HorizontalScalingCondition.class)})
 @ControllerConfiguration
 public class WebAppReconciler implements Reconciler<WebApp> {
     static final String PODS = "pods";
+    /** After a quota change: soon, so the Deployment (built before this decision) picks up a rollout change. */
+    private static final Duration AFTER_CHANGE = Duration.ofSeconds(1);
+
+    private final VerticalAutoscaler autoscaler;
+    private final ReconcileMetrics metrics;
+    private final Duration sampleInterval;
+    private final Clock clock;
+
+    /** With settings from the environment, as JOSDK's tests and tools construct reconcilers. */
+    public WebAppReconciler() {
+        this(OperatorConfig.fromEnvironment(System.getenv()), new ReconcileMetrics(), Clock.systemUTC());
+    }
+
+    public WebAppReconciler(OperatorConfig config, ReconcileMetrics metrics, Clock clock) {
+        this.autoscaler = new VerticalAutoscaler(new PodMetricsScraper(ServerDeployment.ADMIN_PORT_NAME, clock),
+                new PodResizer(ServerDeployment.CONTAINER), new ResizeSupport(), clock);
+        this.metrics = metrics;
+        this.sampleInterval = Duration.ofSeconds(config.sampleSeconds());
+        this.clock = clock;
+    }
 
     @Override
     public List<EventSource<?, WebApp>> prepareEventSources(io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<WebApp> context) {
@@ -71,8 +107,42 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         for (OomKill kill : newKills) {
             warn(webApp, context, kill);
         }
-        WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, Instant.now());
-        return UpdateControl.patchStatus(freshWithStatus(webApp, status));
+        Instant now = clock.instant();
+        WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
+        if (!VerticalAutoscaler.enabled(webApp)) {
+            autoscaler.forget(webApp);
+            status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED));
+            return UpdateControl.patchStatus(freshWithStatus(webApp, status));
+        }
+        VerticalAutoscaler.Step step = autoscaler.step(webApp, pods, status.getOomKills(), context.getClient());
+        VerticalAutoscaler.record(status, webApp.getStatus(), step, status.getObservedGeneration(), now);
+        report(webApp, context, step);
+        return UpdateControl.patchStatus(freshWithStatus(webApp, status))
+                .rescheduleAfter(step.decision().changes().isEmpty() ? sampleInterval : AFTER_CHANGE);
+    }
+
+    /**
+     * Each quota change as a Normal Event and a metric; a newly suspected leak as a Warning Event. Names
+     * derive from the decision and the state it started from, so a reconcile on a stale cache repeating
+     * the same decision cannot report it twice.
+     */
+    private void report(WebApp webApp, Context<WebApp> context, VerticalAutoscaler.Step step) {
+        var before = webApp.getStatus() == null ? null : webApp.getStatus().getAutoscaling();
+        String prior = before == null ? "start" : before.getLastMemoryChange() + "/" + before.getLastCpuChange() + "/" + before.getOomKillsHandled();
+        String name = webApp.getMetadata().getName();
+        for (QuotaChange change : step.decision().changes()) {
+            boolean first = event(webApp, context, name + ".quota." + BundleHash.ofText(change.message() + "@" + prior), "Normal",
+                    change.eventReason(), change.message() + " (applied " + (step.method() == ApplyMethod.InPlace ? "in place" : "by rollout") + ")");
+            if (first) {
+                metrics.quotaChanged(webApp.getMetadata().getNamespace(), name, change.resource(), change.raised());
+            }
+        }
+        boolean wasSuspected = webApp.getStatus() != null && Conditions.isTrue(webApp.getStatus().getConditions(), Conditions.MEMORY_LEAK_SUSPECTED);
+        QuotaState state = step.decision().state();
+        if (state.leakSuspected() && !wasSuspected) {
+            event(webApp, context, name + ".leak." + BundleHash.ofText(state.leakEvidence() + "@" + prior), "Warning",
+                    Conditions.MEMORY_LEAK_SUSPECTED, state.leakEvidence());
+        }
     }
 
     /**
@@ -86,7 +156,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         String name = webApp.getMetadata().getName() + ".invalid." + webApp.getMetadata().getGeneration();
-        event(webApp, context, name, "InvalidSpec", "spec cannot be honoured: " + invalid.getMessage());
+        event(webApp, context, name, "Warning", "InvalidSpec", "spec cannot be honoured: " + invalid.getMessage());
         return ErrorStatusUpdateControl.patchStatus(freshWithStatus(webApp,
                 StatusDerivation.invalid(webApp, invalid.getMessage(), Instant.now()))).withNoRetry();
     }
@@ -131,17 +201,17 @@ public class WebAppReconciler implements Reconciler<WebApp> {
      */
     private static void warn(WebApp webApp, Context<WebApp> context, OomKill kill) {
         String name = webApp.getMetadata().getName() + ".oom." + BundleHash.ofText(kill.getPod() + "/" + kill.getContainer() + "@" + kill.getTime());
-        event(webApp, context, name, "OOMKilled", "container " + kill.getContainer() + " of pod " + kill.getPod()
+        event(webApp, context, name, "Warning", "OOMKilled", "container " + kill.getContainer() + " of pod " + kill.getPod()
                 + " was OOM-killed by the kernel at " + kill.getTime() + "; other pods are unaffected");
     }
 
-    /** A Warning Event on the WebApp; its name makes it idempotent (a repeat create is a 409, ignored). */
-    private static void event(WebApp webApp, Context<WebApp> context, String name, String reason, String message) {
+    /** An Event on the WebApp; its name makes it idempotent (a repeat create is a 409, ignored). True when it is new. */
+    private static boolean event(WebApp webApp, Context<WebApp> context, String name, String type, String reason, String message) {
         String now = Instant.now().toString();
         try {
             context.getClient().v1().events().inNamespace(webApp.getMetadata().getNamespace()).resource(new EventBuilder()
                         .withNewMetadata().withName(name).endMetadata()
-                        .withType("Warning")
+                        .withType(type)
                         .withReason(reason)
                         .withMessage(message)
                         .withNewInvolvedObject()
@@ -153,11 +223,12 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                         .withNewSource().withComponent("corral-operator").endSource()
                         .build())
                     .create();
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
-            // Already reported.
+            return false; // Already reported.
         }
     }
 }

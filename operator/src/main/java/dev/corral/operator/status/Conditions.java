@@ -15,6 +15,7 @@ public final class Conditions {
     public static final String READY = "Ready";
     public static final String PROGRESSING = "Progressing";
     public static final String DEGRADED = "Degraded";
+    public static final String MEMORY_LEAK_SUSPECTED = "MemoryLeakSuspected";
 
     private Conditions() {
     }
@@ -41,6 +42,11 @@ public final class Conditions {
         return next;
     }
 
+    /** The conditions without one type. */
+    public static List<Condition> remove(List<Condition> current, String type) {
+        return current == null ? new ArrayList<>() : new ArrayList<>(current.stream().filter(c -> !c.getType().equals(type)).toList());
+    }
+
     public static boolean isTrue(List<Condition> conditions, String type) {
         return conditions != null && conditions.stream().anyMatch(c -> c.getType().equals(type) && "True".equals(c.getStatus()));
     }
@@ -50,7 +56,8 @@ public final class Conditions {
             case READY -> 0;
             case PROGRESSING -> 1;
             case DEGRADED -> 2;
-            default -> 3;
+            case MEMORY_LEAK_SUSPECTED -> 3;
+            default -> 4;
         };
     }
 }

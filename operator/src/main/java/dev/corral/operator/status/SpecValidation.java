@@ -69,6 +69,9 @@ public final class SpecValidation {
             problems.addAll(quantity("spec.resources.cpu", spec.getResources().getCpu(), BigDecimal.ZERO, "a positive CPU quantity such as 500m"));
             problems.addAll(quantity("spec.resources.memory", spec.getResources().getMemory(), MIN_MEMORY, "at least 128Mi"));
         }
+        if (spec.getAutoscaling() != null) {
+            problems.addAll(AutoscalingValidation.problems(spec.getAutoscaling()));
+        }
         return problems;
     }
 

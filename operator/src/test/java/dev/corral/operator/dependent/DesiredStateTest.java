@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the operator wants to exist for a WebApp, object by object. */
 class DesiredStateTest {
-    private static final OperatorConfig CONFIG = new OperatorConfig("corral/server:test", 5, 10, java.util.Set.of(), "", 0);
+    private static final OperatorConfig CONFIG = new OperatorConfig("corral/server:test", 5, 10, java.util.Set.of(), "", 0, 30);
     private final WebApp hello = TestWebApps.withInlineBundle("hello", Map.of("app.py", "application = None", "lib/pkg/__init__.py", ""));
 
     private static Container server(Deployment deployment) {

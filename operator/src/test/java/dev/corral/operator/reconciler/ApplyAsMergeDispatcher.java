@@ -52,7 +52,38 @@ final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
         if (request.method() == HttpMethod.POST && request.getPath().contains("/selfsubjectrulesreviews")) {
             return selfSubjectRules(request);
         }
+        if (request.method() == HttpMethod.PATCH && objectPath(request).endsWith("/resize")) {
+            return resize(request);
+        }
         return super.dispatch(request);
+    }
+
+    /**
+     * The pods/resize subresource, which the mock lacks: the patch's container resources replace those of
+     * the same-named containers of the pod, as the API server's strategic merge by container name does.
+     */
+    private MockResponse resize(RecordedRequest request) {
+        String podPath = objectPath(request).substring(0, objectPath(request).length() - "/resize".length());
+        MockResponse existing = handleGet(podPath);
+        if (existing.code() != 200) {
+            return existing;
+        }
+        try {
+            ObjectNode pod = (ObjectNode) JSON.readTree(existing.getBody().readUtf8());
+            JsonNode patch = JSON.readTree(request.getUtf8Body());
+            for (JsonNode wanted : patch.path("spec").path("containers")) {
+                for (JsonNode container : pod.path("spec").path("containers")) {
+                    if (container.path("name").equals(wanted.path("name"))) {
+                        ((ObjectNode) container).set("resources", wanted.get("resources"));
+                    }
+                }
+            }
+            Headers json = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+            return handleUpdate(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, podPath, json,
+                    new Buffer(JSON.writeValueAsBytes(pod))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The mock has no authorizer: answer as a cluster would for an operator granted exactly its declared permissions. */

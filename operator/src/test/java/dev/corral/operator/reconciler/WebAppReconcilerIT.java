@@ -6,36 +6,18 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.javaoperatorsdk.operator.Operator;
-import dev.corral.operator.rbac.ApiPermission;
-import dev.corral.operator.rbac.OperatorPermissions;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.FileInputStream;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,65 +25,24 @@ import static org.awaitility.Awaitility.await;
 /** The real Operator, on JOSDK's defaults, against fabric8's mock API server in CRUD mode on 127.0.0.1. */
 class WebAppReconcilerIT {
     private static final String NS = "shop";
-    /** The operator's calls over every test of this class, checked against its declared RBAC permissions. */
-    private static final Set<ApiCall> OPERATOR_CALLS = ConcurrentHashMap.newKeySet();
-    private static final AtomicInteger TESTS_RUN = new AtomicInteger();
-    private ApplyAsMergeDispatcher dispatcher;
-    private KubernetesMockServer server;
+    private OperatorHarness harness;
     private KubernetesClient client;
-    private KubernetesClient operatorClient;
-    private Operator operator;
 
     @BeforeEach
     void start() throws Exception {
-        dispatcher = new ApplyAsMergeDispatcher();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getByName("127.0.0.1"), 0);
-        client = server.createClient();
-        try (FileInputStream crd = new FileInputStream("../crds/webapps.corral.dev-v1.yml")) {
-            client.resource(Serialization.unmarshal(crd, CustomResourceDefinition.class)).create();
-        }
-        // The operator gets its own client, told apart by its User-Agent, so that its calls alone are recorded.
-        operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
-                .withUserAgent(ApplyAsMergeDispatcher.OPERATOR_AGENT).build()).build();
-        operator = new Operator(o -> o.withKubernetesClient(operatorClient).withCloseClientOnStop(false)
-                // Leader election on, as the chart runs it, so its Lease calls are checked too; a test's stop must not exit the JVM.
-                .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("corral-operator")
-                        .withLeaseNamespace("corral-system").withExitOnStopLeading(false).build()));
-        operator.register(new WebAppReconciler());
-        operator.start();
+        harness = new OperatorHarness();
+        client = harness.client();
     }
 
     @AfterEach
     void stop() {
-        operator.stop();
-        OPERATOR_CALLS.addAll(dispatcher.operatorCalls());
-        TESTS_RUN.incrementAndGet();
-        operatorClient.close();
-        client.close();
-        server.destroy();
+        harness.close();
+        ApiCallLog.testFinished(WebAppReconcilerIT.class);
     }
 
-    /**
-     * The chart grants exactly {@link OperatorPermissions#ALL}: every call the operator made must be allowed
-     * there, and (when the whole class ran) every verb granted there must have been used.
-     */
     @AfterAll
     static void everyCallIsAllowedAndEveryPermissionIsUsed() {
-        assertThat(OPERATOR_CALLS).as("calls the operator made").isNotEmpty()
-                .allSatisfy(call -> assertThat(OperatorPermissions.allows(call.group(), call.resource(), call.verb()))
-                        .as("RBAC allows " + call).isTrue());
-        long tests = Arrays.stream(WebAppReconcilerIT.class.getDeclaredMethods()).filter(m -> m.isAnnotationPresent(Test.class)).count();
-        if (TESTS_RUN.get() < tests) {
-            return;
-        }
-        List<ApiCall> unused = OperatorPermissions.ALL.stream()
-                .flatMap(p -> p.verbs().stream().map(verb -> new ApiCall(p.group(), p.resource(), verb)))
-                .filter(granted -> !OPERATOR_CALLS.contains(granted))
-                // JOSDK's start checks for update on leases (see selfSubjectRules); a single replica never needs it.
-                .filter(granted -> !granted.equals(new ApiCall("coordination.k8s.io", "leases", "update")))
-                .toList();
-        assertThat(unused).as("permissions granted but never used (drop them from OperatorPermissions)").isEmpty();
+        ApiCallLog.check();
     }
 
     private WebApp create(String yaml) {

@@ -1,0 +1,129 @@
+package dev.corral.operator.autoscaling;
+
+import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.spec.ApplyMethod;
+import dev.corral.operator.customresource.spec.Autoscaling;
+import dev.corral.operator.customresource.spec.Resources;
+import dev.corral.operator.customresource.spec.VerticalScaling;
+import dev.corral.operator.customresource.status.EffectiveResources;
+import dev.corral.operator.customresource.status.VerticalScalingStatus;
+import dev.corral.operator.customresource.status.WebAppStatus;
+import dev.corral.operator.dependent.BundleHash;
+import dev.corral.operator.dependent.ServerAutoscaler;
+import dev.corral.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One vertical autoscaling step for a WebApp: read its state from status, sample its pods, let
+ * {@link QuotaPolicy} decide, and resize pods in place where that is the apply method. The
+ * reconciler reports the changes and patches the status this returns.
+ */
+public final class VerticalAutoscaler {
+    /** The outcome of a step: the decision, and how its quota reaches the pods. */
+    public record Step(QuotaDecision decision, ApplyMethod method, List<String> resizedPods) {
+    }
+
+    private final PodMetricsScraper scraper;
+    private final PodResizer resizer;
+    private final ResizeSupport resizeSupport;
+    private final Clock clock;
+    /** Usage per WebApp ("namespace/name"); an instance field, one per reconciler. */
+    private final Map<String, UsageHistory> histories = new ConcurrentHashMap<>();
+
+    public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock) {
+        this.scraper = scraper;
+        this.resizer = resizer;
+        this.resizeSupport = resizeSupport;
+        this.clock = clock;
+    }
+
+    /** True when the WebApp asks for vertical autoscaling. */
+    public static boolean enabled(WebApp webApp) {
+        Autoscaling autoscaling = webApp.getSpec().getAutoscaling();
+        return autoscaling != null && autoscaling.getVertical() != null && !Boolean.FALSE.equals(autoscaling.getVertical().getEnabled());
+    }
+
+    public Step step(WebApp webApp, List<Pod> pods, int oomKills, KubernetesClient client) {
+        VerticalScaling spec = webApp.getSpec().getAutoscaling().getVertical();
+        VerticalPolicy policy = VerticalPolicy.from(spec);
+        Resources resources = webApp.getSpec().getResources();
+        Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
+        Instant now = clock.instant();
+        UsageHistory history = histories.computeIfAbsent(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName(),
+                k -> new UsageHistory());
+        UsageObservation seen = history.record(now, scraper.scrape(pods), policy.throttlingThreshold(), policy.lowerAfter(),
+                oomKills, ServerAutoscaler.wanted(webApp));
+        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline(resources, spec), stateFrom(webApp.getStatus()), seen);
+        ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
+        List<String> resized = method == ApplyMethod.InPlace
+                ? resizer.resize(client, pods, decision.state().effective(), !Boolean.FALSE.equals(resources.getGuaranteed()))
+                : List.of();
+        return new Step(decision, method, resized);
+    }
+
+    /** Forgets a WebApp's usage (it was deleted, or autoscaling was turned off). */
+    public void forget(WebApp webApp) {
+        histories.remove(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName());
+    }
+
+    /** Writes a step into the status being built: effective quota, the autoscaler's memory, and the leak condition. */
+    public static void record(WebAppStatus status, WebAppStatus previous, Step step, long generation, Instant now) {
+        QuotaState state = step.decision().state();
+        status.setEffectiveResources(new EffectiveResources(state.effective().cpuText(), state.effective().memoryText()));
+        VerticalScalingStatus memory = new VerticalScalingStatus();
+        memory.setBaseline(state.baseline());
+        memory.setApplyMethod(step.method().name());
+        memory.setMemoryRaises(state.memoryRaises());
+        memory.setCpuRaises(state.cpuRaises());
+        memory.setLastMemoryChange(state.lastMemoryChange() == null ? null : state.lastMemoryChange().toString());
+        memory.setLastCpuChange(state.lastCpuChange() == null ? null : state.lastCpuChange().toString());
+        memory.setOomKillsHandled(state.oomKillsHandled());
+        List<QuotaChange> changes = step.decision().changes();
+        memory.setLastChange(changes.isEmpty() ? previousLastChange(previous) : changes.get(changes.size() - 1).message());
+        status.setAutoscaling(memory);
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED, state.leakSuspected(),
+                state.leakSuspected() ? "RepeatedOOMKills" : "NoEvidence",
+                state.leakSuspected() ? state.leakEvidence() : "memory raises have kept up with OOM kills", generation, now));
+    }
+
+    private static String previousLastChange(WebAppStatus status) {
+        return status == null || status.getAutoscaling() == null ? null : status.getAutoscaling().getLastChange();
+    }
+
+    /** The state the last step left in status, or null when there is none yet. */
+    static QuotaState stateFrom(WebAppStatus status) {
+        if (status == null || status.getAutoscaling() == null || status.getEffectiveResources() == null
+                || status.getAutoscaling().getBaseline() == null) {
+            return null;
+        }
+        VerticalScalingStatus memory = status.getAutoscaling();
+        String leak = status.getConditions() == null ? null : status.getConditions().stream()
+                .filter(c -> c.getType().equals(Conditions.MEMORY_LEAK_SUSPECTED) && "True".equals(c.getStatus()))
+                .map(Condition::getMessage).findFirst().orElse(null);
+        return new QuotaState(Quota.of(status.getEffectiveResources().getCpu(), status.getEffectiveResources().getMemory()),
+                memory.getBaseline(), orZero(memory.getMemoryRaises()), orZero(memory.getCpuRaises()),
+                time(memory.getLastMemoryChange()), time(memory.getLastCpuChange()), orZero(memory.getOomKillsHandled()), leak);
+    }
+
+    /** What the effective quota started from: the spec's quota and the policy. A change of either resets the autoscaler. */
+    static String baseline(Resources resources, VerticalScaling spec) {
+        return resources.getCpu() + "," + resources.getMemory() + "," + BundleHash.ofText(Serialization.asJson(spec));
+    }
+
+    private static int orZero(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    private static Instant time(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}

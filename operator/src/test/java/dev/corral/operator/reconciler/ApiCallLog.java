@@ -1,0 +1,58 @@
+package dev.corral.operator.reconciler;
+
+import dev.corral.operator.rbac.OperatorPermissions;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The operator's API calls across the integration tests of one JVM, checked against its declared RBAC
+ * permissions: every call must be allowed; and once every IT class below has run all its tests, every
+ * granted verb must have been used (else the chart grants more than the operator needs).
+ */
+final class ApiCallLog {
+    /** The IT classes whose scenarios together exercise every permission. */
+    private static final List<Class<?>> COVERING = List.of(WebAppReconcilerIT.class, AutoscalingIT.class);
+    private static final Set<ApiCall> CALLS = ConcurrentHashMap.newKeySet();
+    private static final Map<Class<?>, Integer> TESTS_RUN = new ConcurrentHashMap<>();
+
+    private ApiCallLog() {
+    }
+
+    static void add(Set<ApiCall> calls) {
+        CALLS.addAll(calls);
+    }
+
+    static void testFinished(Class<?> itClass) {
+        TESTS_RUN.merge(itClass, 1, Integer::sum);
+    }
+
+    /** Called after each covering class: the allowed check always, the used check once all of them ran in full. */
+    static void check() {
+        assertThat(CALLS).as("calls the operator made").isNotEmpty()
+                .allSatisfy(call -> assertThat(OperatorPermissions.allows(call.group(), call.resource(), call.verb()))
+                        .as("RBAC allows " + call).isTrue());
+        boolean allRan = COVERING.stream().allMatch(c -> TESTS_RUN.getOrDefault(c, 0) >= testCount(c));
+        if (!allRan) {
+            return;
+        }
+        List<ApiCall> unused = OperatorPermissions.ALL.stream()
+                .flatMap(p -> p.verbs().stream().map(verb -> new ApiCall(p.group(), p.resource(), verb)))
+                .filter(granted -> !CALLS.contains(granted))
+                // JOSDK's start checks for update on leases (see selfSubjectRules); a single replica never needs it.
+                .filter(granted -> !granted.equals(new ApiCall("coordination.k8s.io", "leases", "update")))
+                .toList();
+        assertThat(unused).as("permissions granted but never used (drop them from OperatorPermissions)").isEmpty();
+    }
+
+    private static long testCount(Class<?> itClass) {
+        return Arrays.stream(itClass.getDeclaredMethods()).map(Method::getAnnotations).flatMap(Arrays::stream)
+                .filter(a -> a.annotationType() == org.junit.jupiter.api.Test.class).count();
+    }
+}

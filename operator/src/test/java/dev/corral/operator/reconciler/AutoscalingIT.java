@@ -1,0 +1,270 @@
+package dev.corral.operator.reconciler;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.corral.operator.config.OperatorConfig;
+import dev.corral.operator.customresource.WebApp;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Vertical and horizontal autoscaling, end to end through the real Operator on the CRUD mock. */
+class AutoscalingIT {
+    private static final String NS = "shop";
+    private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "corral-server",
+            "app.kubernetes.io/instance", "hello", "app.kubernetes.io/managed-by", "corral-operator");
+    private OperatorHarness harness;
+    private KubernetesClient client;
+    private HttpServer podMetrics;
+
+    @BeforeEach
+    void start() throws Exception {
+        // Sample usage every second, so sustained throttling shows within the test's patience.
+        OperatorConfig fast = new OperatorConfig(OperatorConfig.DEFAULTS.serverImage(), 5, 10, Set.of(), "", 0, 1);
+        harness = new OperatorHarness(fast);
+        client = harness.client();
+    }
+
+    @AfterEach
+    void stop() {
+        if (podMetrics != null) {
+            podMetrics.stop(0);
+        }
+        harness.close();
+        ApiCallLog.testFinished(AutoscalingIT.class);
+    }
+
+    @AfterAll
+    static void everyCallIsAllowedAndEveryPermissionIsUsed() {
+        ApiCallLog.check();
+    }
+
+    private static String webApp(String autoscaling) {
+        return """
+                apiVersion: corral.dev/v1alpha1
+                kind: WebApp
+                metadata: {name: hello}
+                spec:
+                  replicas: 2
+                  resources: {cpu: 500m, memory: 512Mi}
+                  bundle:
+                    inline:
+                      app.py: "application = None"
+                  autoscaling:
+                """ + autoscaling.indent(4);
+    }
+
+    private void create(String yaml) {
+        client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(NS).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+    }
+
+    private WebApp current() {
+        return client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+    }
+
+    private Container deploymentContainer() {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream().filter(c -> c.getName().equals("server")).findFirst().orElseThrow();
+    }
+
+    /** A pod whose server container the kubelet reports OOM-killed just now. */
+    private void oomKilledPod(String name) {
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewContainerStatus().withName("server").withRestartCount(1)
+                .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt(Instant.now().toString())
+                .endTerminated().endLastState().endContainerStatus().endStatus().build()).create();
+    }
+
+    private List<Event> events(String reason) {
+        return client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private static Quantity limit(Container container, String resource) {
+        return container.getResources().getLimits().get(resource);
+    }
+
+    @Test
+    void oomKillsRaiseMemoryByRolloutUpToTheCeilingThenALeakIsSuspected() throws IOException {
+        create(webApp("vertical: {apply: Rollout, maxMemory: 1Gi, cooldown: 1s}"));
+
+        oomKilledPod("hello-k1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("768Mi"));   // 512Mi x 1.5
+            assertThat(deploymentContainer().getResources().getRequests().get("memory")).isEqualTo(new Quantity("768Mi"));
+            WebApp webApp = current();
+            assertThat(webApp.getStatus().getEffectiveResources().getMemory()).isEqualTo("768Mi");
+            assertThat(webApp.getStatus().getAutoscaling().getMemoryRaises()).isEqualTo(1);
+            assertThat(webApp.getStatus().getAutoscaling().getApplyMethod()).isEqualTo("Rollout");
+            assertThat(events("QuotaRaised")).singleElement().satisfies(e -> {
+                assertThat(e.getType()).isEqualTo("Normal");
+                assertThat(e.getMessage()).startsWith("memory raised from 512Mi to 768Mi: 1 OOM kill(s)").endsWith("(applied by rollout)");
+            });
+        });
+        assertThat(deploymentContainer().getResources().getLimits().get("cpu")).as("CPU untouched").isEqualTo(new Quantity("500m"));
+
+        oomKilledPod("hello-k2");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(limit(deploymentContainer(), "memory")).as("768Mi x 1.5 capped at maxMemory").isEqualTo(new Quantity("1Gi")));
+
+        oomKilledPod("hello-k3");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = current();
+            assertThat(webApp.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("MemoryLeakSuspected");
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getMessage()).contains("at the memory ceiling 1Gi");
+            });
+            assertThat(events("MemoryLeakSuspected")).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo("Warning"));
+        });
+        assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("1Gi"));
+        assertThat(events("QuotaRaised")).hasSize(2);
+        assertThat(metricsText()).contains("corral_operator_quota_changes_total{direction=\"raised\",namespace=\"shop\",resource=\"memory\",webapp=\"hello\"} 2.0");
+    }
+
+    @Test
+    void inPlaceResizesRunningPodsAndLeavesTheTemplateAlone() {
+        create(webApp("vertical: {apply: InPlace}"));
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-run").withLabels(LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral")
+                .withNewResources().addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi")).endResources()
+                .endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build()).create();
+        oomKilledPod("hello-k1");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Pod running = client.pods().inNamespace(NS).withName("hello-run").get();
+            assertThat(running.getSpec().getContainers().get(0).getResources().getLimits())
+                    .containsEntry("memory", new Quantity("768Mi")).containsEntry("cpu", new Quantity("500m"));
+            assertThat(current().getStatus().getAutoscaling().getApplyMethod()).isEqualTo("InPlace");
+            assertThat(events("QuotaRaised")).singleElement().satisfies(e -> assertThat(e.getMessage()).endsWith("(applied in place)"));
+        });
+        assertThat(limit(deploymentContainer(), "memory")).as("no rollout: the template keeps the spec's quota").isEqualTo(new Quantity("512Mi"));
+    }
+
+    @Test
+    void sustainedThrottlingRaisesCpu() throws IOException {
+        int port = servePodMetrics(0.5);
+        create(webApp("vertical: {apply: Rollout, sustainFor: 2s}"));
+        runningPodWithMetrics("hello-busy", port);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(limit(deploymentContainer(), "cpu")).isEqualTo(new Quantity("750m"));
+            assertThat(events("QuotaRaised")).singleElement().satisfies(e ->
+                    assertThat(e.getMessage()).startsWith("cpu raised from 500m to 750m: throttled in at least 25% of CPU periods"));
+        });
+        assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("512Mi"));
+    }
+
+    @Test
+    void withHorizontalScalingAnHpaScalesTheWebAppAndThrottlingLeavesCpuAlone() throws Exception {
+        int port = servePodMetrics(0.5);
+        create(webApp("""
+                vertical: {apply: Rollout, sustainFor: 1s}
+                horizontal: {minReplicas: 2, maxReplicas: 6, targetCPUUtilization: 60, targetRequestsInFlight: 20}
+                """));
+        runningPodWithMetrics("hello-busy", port);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("hello").get();
+            assertThat(hpa).isNotNull();
+            assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("WebApp");
+            assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("corral.dev/v1alpha1");
+            assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
+            assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(6);
+            assertThat(hpa.getSpec().getMetrics()).filteredOn(m -> "Resource".equals(m.getType())).singleElement().satisfies(m -> {
+                assertThat(m.getResource().getName()).isEqualTo("cpu");
+                assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(60);
+            });
+            assertThat(hpa.getSpec().getMetrics()).filteredOn(m -> "Pods".equals(m.getType())).singleElement().satisfies(m -> {
+                assertThat(m.getPods().getMetric().getName()).isEqualTo("corral_http_requests_in_flight");
+                assertThat(m.getPods().getTarget().getAverageValue()).isEqualTo(new Quantity("20"));
+            });
+            assertThat(hpa.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("WebApp"));
+            assertThat(current().getStatus().getAutoscaling()).isNotNull();
+        });
+        // Throttled for well past sustainFor: with the HPA on, CPU is its to scale (by pods), not the quota's.
+        Thread.sleep(4000);
+        assertThat(limit(deploymentContainer(), "cpu")).isEqualTo(new Quantity("500m"));
+        assertThat(events("QuotaRaised")).isEmpty();
+
+        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"autoscaling\":{\"horizontal\":null}}}");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("hello").get() == null);
+        // Without the HPA, the same throttling now raises CPU.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(limit(deploymentContainer(), "cpu")).isEqualTo(new Quantity("750m")));
+    }
+
+    @Test
+    void impossibleBoundsAreAnInvalidSpecEvenWithoutCel() {
+        client.resource(Serialization.unmarshal(webApp("""
+                vertical: {minMemory: 2Gi, maxMemory: 1Gi}
+                horizontal: {minReplicas: 5, maxReplicas: 2}
+                """), WebApp.class)).inNamespace(NS).create();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current().getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Ready");
+            assertThat(c.getReason()).isEqualTo("InvalidSpec");
+            assertThat(c.getMessage()).contains("minMemory (2Gi) exceeds maxMemory (1Gi)").contains("maxReplicas (2) must be at least minReplicas (5)");
+        }));
+    }
+
+    /** A stand-in for a server pod's admin /metrics: counters that advance per scrape, throttled in this fraction of periods. */
+    private int servePodMetrics(double throttledFraction) throws IOException {
+        AtomicLong scrapes = new AtomicLong();
+        podMetrics = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        podMetrics.createContext("/metrics", exchange -> {
+            long n = scrapes.incrementAndGet();
+            String body = "# TYPE corral_cgroup_cpu_periods counter\n"
+                    + "corral_cgroup_cpu_periods_total " + (n * 100) + ".0\n"
+                    + "corral_cgroup_cpu_throttled_periods_total " + (long) (n * 100 * throttledFraction) + ".0\n"
+                    + "corral_cgroup_memory_usage_bytes " + (300L << 20) + ".0\n"
+                    + "process_cpu_seconds_total " + (n * 0.5) + "\n";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        podMetrics.start();
+        return podMetrics.getAddress().getPort();
+    }
+
+    private void runningPodWithMetrics(String name, int port) {
+        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral")
+                .addNewPort().withName("admin").withContainerPort(port).endPort()
+                .endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+    }
+
+    private String metricsText() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, harness.metrics.registry().scrape());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
