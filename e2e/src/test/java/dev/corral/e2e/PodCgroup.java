@@ -100,6 +100,18 @@ final class PodCgroup implements AutoCloseable {
         return 0;
     }
 
+    /** Changes the CPU quota of the running pod, as the kubelet does for an in-place resize. */
+    void setCpu(double cores) throws IOException {
+        String quota = Long.toString(Math.round(cores * 100_000));
+        for (Path dir : dirs) {
+            if (v2) {
+                write(dir.resolve("cpu.max"), quota + " 100000");
+            } else if (Files.exists(dir.resolve("cpu.cfs_quota_us"))) {
+                write(dir.resolve("cpu.cfs_quota_us"), quota);
+            }
+        }
+    }
+
     long memoryUsage() throws IOException {
         return Long.parseLong(Files.readString(memory.resolve(v2 ? "memory.current" : "memory.usage_in_bytes")).trim());
     }

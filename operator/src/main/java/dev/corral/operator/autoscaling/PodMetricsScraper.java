@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PodMetricsScraper {
     private static final Logger LOG = LoggerFactory.getLogger(PodMetricsScraper.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** A starved pod answers slowly (its admin port shares the pod's quota): allow what Prometheus would. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     private final String portName;
