@@ -1,0 +1,201 @@
+package dev.corral.e2e.cluster;
+
+import dev.corral.operator.customresource.WebApp;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.LocalPortForward;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A user's whole path on a real cluster: helm install, kubectl apply each example, wait for Ready, call
+ * it, watch a leaky pod be OOM-killed alone and reported, roll out a new bundle under load without an
+ * error, scale through the scale subresource, delete and see the owned objects go.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UserPathE2E {
+    private static ClusterFixture cluster;
+
+    @BeforeAll
+    static void install() {
+        ClusterFixture.requireCluster();
+        cluster = new ClusterFixture();
+    }
+
+    @AfterAll
+    static void uninstall() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void helloBecomesReadyAndAnswers() throws Exception {
+        cluster.apply("hello");
+        cluster.awaitReady("hello");
+        WebApp hello = cluster.get("hello");
+        assertThat(hello.getStatus().getReadyReplicas()).isEqualTo(2);
+        assertThat(hello.getStatus().getUrl()).isEqualTo("http://hello." + cluster.namespace + ".svc.cluster.local");
+        try (LocalPortForward forward = cluster.forward(cluster.pods("hello").get(0))) {
+            assertThat(cluster.get(forward, "/").body()).isEqualTo("Hello from Corral!\n");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void theJsonApiKeepsItsRouteBudgets() throws Exception {
+        cluster.apply("json-api");
+        cluster.awaitReady("json-api");
+        assertThat(cluster.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(cluster.namespace).withName("json-api").get())
+                .as("its HPA").isNotNull();
+        try (LocalPortForward forward = cluster.forward(cluster.pods("json-api").get(0))) {
+            assertThat(cluster.get(forward, "/api/items").statusCode()).isEqualTo(200);
+            assertThat(cluster.get(forward, "/api/export?mb=100").statusCode()).isEqualTo(503);
+            assertThat(cluster.get(forward, "/api/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theBottleAppRunsFromAConfigMapBundle() throws Exception {
+        Path notes = ClusterFixture.EXAMPLES.resolve("notes");
+        if (!Files.exists(notes.resolve("lib/bottle.py"))) {
+            assertThat(new ProcessBuilder(notes.resolve("fetch-deps.sh").toString()).inheritIO().start().waitFor()).isZero();
+        }
+        cluster.client.configMaps().inNamespace(cluster.namespace).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("notes-bundle").endMetadata()
+                .addToData("app.py", Files.readString(notes.resolve("app.py")))
+                .addToData("bottle.py", Files.readString(notes.resolve("lib/bottle.py")))
+                .build()).create();
+        cluster.apply("notes");
+        cluster.awaitReady("notes");
+        try (LocalPortForward forward = cluster.forward(cluster.pods("notes").get(0))) {
+            assertThat(cluster.get(forward, "/").body()).contains("<h1>Notes");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aLeakyPodIsOomKilledAloneAndReportedWhileTheOtherKeepsAnswering() throws Exception {
+        cluster.apply("leaky");
+        cluster.awaitReady("leaky");
+        List<Pod> pods = cluster.pods("leaky");
+        assertThat(pods).hasSize(2);
+        Pod victim = pods.get(0);
+        Pod other = pods.get(1);
+        AtomicInteger otherErrors = new AtomicInteger();
+        AtomicInteger otherOk = new AtomicInteger();
+        try (LocalPortForward toVictim = cluster.forward(victim); LocalPortForward toOther = cluster.forward(other)) {
+            Thread load = Thread.ofPlatform().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        (cluster.get(toOther, "/").statusCode() == 200 ? otherOk : otherErrors).incrementAndGet();
+                    } catch (IOException e) {
+                        otherErrors.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                for (int i = 0; i < 200; i++) {
+                    try {
+                        cluster.get(toVictim, "/leak");
+                    } catch (IOException killed) {
+                        break;
+                    }
+                }
+                await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+                    WebApp leaky = cluster.get("leaky");
+                    assertThat(leaky.getStatus().getOomKills()).isGreaterThanOrEqualTo(1);
+                    assertThat(leaky.getStatus().getLastOOMKill().getPod()).isEqualTo(victim.getMetadata().getName());
+                    assertThat(events("OOMKilled")).anyMatch(e -> e.getMessage().contains(victim.getMetadata().getName()));
+                    assertThat(events("QuotaRaised")).as("the autoscaler raised memory after the kill").isNotEmpty();
+                });
+            } finally {
+                load.interrupt();
+                load.join();
+            }
+        }
+        assertThat(otherErrors.get()).as("the other pod's errors while its twin was killed").isZero();
+        assertThat(otherOk.get()).isPositive();
+    }
+
+    @Test
+    @Order(5)
+    void aBundleChangeRollsOutWithoutAnErrorUnderLoad() throws Exception {
+        // Load from inside the cluster through the Service, as clients would see the rollout.
+        String script = "end=$(($(date +%s)+90)); ok=0; fail=0; while [ $(date +%s) -lt $end ]; do "
+                + "if wget -q -T 5 -O /dev/null http://hello/; then ok=$((ok+1)); else fail=$((fail+1)); fi; done; "
+                + "echo \"ok=$ok fail=$fail\"";
+        cluster.client.pods().inNamespace(cluster.namespace).resource(new PodBuilder()
+                .withNewMetadata().withName("hello-load").endMetadata()
+                .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("load").withImage("busybox:1.36")
+                .withCommand("sh", "-c", script).endContainer().endSpec().build()).create();
+        await().atMost(Duration.ofMinutes(2)).until(() -> "Running".equals(
+                cluster.client.pods().inNamespace(cluster.namespace).withName("hello-load").get().getStatus().getPhase()));
+        long generation = cluster.get("hello").getMetadata().getGeneration();
+        cluster.client.resources(WebApp.class).inNamespace(cluster.namespace).withName("hello").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"bundle\":{\"inline\":{\"app.py\":\"def application(e, s):\\n    s('200 OK', [('Content-Type', 'text/plain')])\\n    return [b'v2\\\\n']\\n\"}}}}");
+        await().atMost(ClusterFixture.READY).until(() -> cluster.get("hello").getMetadata().getGeneration() > generation);
+        cluster.awaitReady("hello");
+        await().atMost(Duration.ofMinutes(3)).until(() -> "Succeeded".equals(
+                cluster.client.pods().inNamespace(cluster.namespace).withName("hello-load").get().getStatus().getPhase()));
+        String log = cluster.client.pods().inNamespace(cluster.namespace).withName("hello-load").getLog();
+        Matcher counts = Pattern.compile("ok=(\\d+) fail=(\\d+)").matcher(log);
+        assertThat(counts.find()).as(log).isTrue();
+        assertThat(Integer.parseInt(counts.group(1))).isPositive();
+        assertThat(Integer.parseInt(counts.group(2))).as("requests failed during the rollout").isZero();
+        try (LocalPortForward forward = cluster.forward(cluster.pods("hello").get(0))) {
+            assertThat(cluster.get(forward, "/").body()).isEqualTo("v2\n");
+        }
+    }
+
+    @Test
+    @Order(6)
+    void kubectlScaleChangesThePodCount() {
+        cluster.client.resources(WebApp.class).inNamespace(cluster.namespace).withName("hello").scale(3);
+        cluster.awaitReady("hello");
+        assertThat(cluster.get("hello").getStatus().getReadyReplicas()).isEqualTo(3);
+        assertThat(cluster.client.apps().deployments().inNamespace(cluster.namespace).withName("hello").get().getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(7)
+    void deletingAWebAppDeletesWhatItOwned() {
+        cluster.client.resources(WebApp.class).inNamespace(cluster.namespace).withName("hello").delete();
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            assertThat(cluster.client.apps().deployments().inNamespace(cluster.namespace).withName("hello").get()).isNull();
+            assertThat(cluster.client.services().inNamespace(cluster.namespace).withName("hello").get()).isNull();
+            assertThat(cluster.client.configMaps().inNamespace(cluster.namespace).withName("hello-bundle").get()).isNull();
+            assertThat(cluster.client.policy().v1().podDisruptionBudget().inNamespace(cluster.namespace).withName("hello").get()).isNull();
+        });
+    }
+
+    private static List<Event> events(String reason) {
+        return cluster.client.v1().events().inNamespace(cluster.namespace).list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).toList();
+    }
+}
