@@ -57,7 +57,7 @@ class UserPathE2E {
         cluster.awaitReady("hello");
         WebApp hello = cluster.get("hello");
         assertThat(hello.getStatus().getReadyReplicas()).isEqualTo(2);
-        assertThat(hello.getStatus().getUrl()).isEqualTo("http://hello." + cluster.namespace + ".svc.cluster.local");
+        assertThat(hello.getStatus().getUrl()).isEqualTo("http://hello." + cluster.namespace + ".svc/");
         try (LocalPortForward forward = cluster.forward(cluster.pods("hello").get(0))) {
             assertThat(cluster.get(forward, "/").body()).isEqualTo("Hello from Corral!\n");
         }

@@ -87,6 +87,10 @@ public final class ServerDeployment {
                     .withServiceAccountName(placement.getServiceAccountName())
                     .withImagePullSecrets(placement.getImagePullSecrets());
         }
+        // Bundle code cannot reach the token anyway (sandbox), but a pod that names no identity carries none.
+        if (placement == null || placement.getServiceAccountName() == null || placement.getServiceAccountName().isBlank()) {
+            pod.withAutomountServiceAccountToken(false);
+        }
 
         return new DeploymentBuilder()
                 .withMetadata(WebAppLabels.objectMeta(webApp, webApp.getMetadata().getName()))

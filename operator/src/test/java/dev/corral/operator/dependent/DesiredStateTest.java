@@ -77,6 +77,7 @@ class DesiredStateTest {
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getAutomountServiceAccountToken()).as("no identity, no token").isFalse();
         assertThat(server.getStartupProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(server.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("admin");
         assertThat(server.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -167,6 +168,7 @@ class DesiredStateTest {
         PodSpec pod = ServerDeployment.desired(hello, CONFIG, "h").getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).containsEntry("pool", "web");
         assertThat(pod.getServiceAccountName()).isEqualTo("shop-web");
+        assertThat(pod.getAutomountServiceAccountToken()).as("a named identity gets its token").isNull();
     }
 
     @Test
