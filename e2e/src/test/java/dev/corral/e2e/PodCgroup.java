@@ -112,6 +112,16 @@ final class PodCgroup implements AutoCloseable {
         }
     }
 
+    /** Changes the memory limit of the running pod, as the kubelet does for an in-place resize. */
+    void setMemory(long bytes) throws IOException {
+        write(memory.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"), Long.toString(bytes));
+    }
+
+    long memoryLimit() throws IOException {
+        String text = Files.readString(memory.resolve(v2 ? "memory.max" : "memory.limit_in_bytes")).trim();
+        return text.equals("max") ? Long.MAX_VALUE : Long.parseLong(text);
+    }
+
     long memoryUsage() throws IOException {
         return Long.parseLong(Files.readString(memory.resolve(v2 ? "memory.current" : "memory.usage_in_bytes")).trim());
     }

@@ -1,5 +1,7 @@
 package dev.corral.operator.reconciler;
 
+import dev.corral.operator.testing.ApiCall;
+
 import dev.corral.operator.rbac.OperatorPermissions;
 
 import java.lang.reflect.Method;

@@ -1,5 +1,7 @@
 package dev.corral.operator.reconciler;
 
+import dev.corral.operator.testing.ApplyAsMergeDispatcher;
+
 import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.monitoring.ReconcileMetrics;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;

@@ -1,4 +1,4 @@
-package dev.corral.operator.reconciler;
+package dev.corral.operator.testing;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -11,9 +11,9 @@ import java.util.Optional;
  * @param resource plural name, "/subresource" appended where there is one
  * @param verb     get, list, watch, create, update, patch, delete or deletecollection
  */
-record ApiCall(String group, String resource, String verb) {
+public record ApiCall(String group, String resource, String verb) {
     /** The call a request makes, or empty for paths that are not resources (discovery, /version). */
-    static Optional<ApiCall> of(RecordedRequest request) {
+    public static Optional<ApiCall> of(RecordedRequest request) {
         String path = request.getPath();
         int query = path.indexOf('?');
         String target = query < 0 ? path : path.substring(0, query);
@@ -50,7 +50,7 @@ record ApiCall(String group, String resource, String verb) {
     }
 
     /** The same resource, another verb. */
-    ApiCall withVerb(String other) {
+    public ApiCall withVerb(String other) {
         return new ApiCall(group, resource, other);
     }
 

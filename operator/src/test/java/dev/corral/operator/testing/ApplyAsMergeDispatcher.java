@@ -1,4 +1,4 @@
-package dev.corral.operator.reconciler;
+package dev.corral.operator.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,14 +26,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * manager: objects merge field by field, lists (atomic without list-map markers) are replaced, and an
  * object that does not exist yet is created.
  */
-final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
+public final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Requests with this User-Agent are the operator's, recorded in {@link #operatorCalls()}. */
-    static final String OPERATOR_AGENT = "corral-operator-it";
+    public static final String OPERATOR_AGENT = "corral-operator-it";
     private final Set<ApiCall> operatorCalls = ConcurrentHashMap.newKeySet();
 
     /** Every distinct call the operator's client made so far. */
-    Set<ApiCall> operatorCalls() {
+    public Set<ApiCall> operatorCalls() {
         return Set.copyOf(operatorCalls);
     }
 
