@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The whole comparison in one command: Corral vs nginx, uvicorn and gunicorn (sync, gthread) on this
+# machine, loopback only, bounded in time (about 15 minutes with the defaults). Installs missing peers
+# from Debian (and says so), builds Corral's server if needed, then writes results/compare-*.{md,json}.
+#   bench/compare/run.sh [--seconds 10] [--rounds 3] [--warmup 20]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$root/server-image/src/main/dist/bin/find-java25.sh"
+corral_find_java25 || exit 78
+if [ ! -x "$root/server-image/target/corral-server/bin/corral-server" ]; then
+  echo "compare: building the Corral server"
+  "$root/dev" mvn -q -pl server-image -am -DskipTests package
+fi
+exec /usr/bin/python3 "$here/compare.py" --java "$CORRAL_JAVA_HOME/bin/java" "$@"
