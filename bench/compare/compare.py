@@ -134,7 +134,8 @@ def wrk(url, conns, seconds, script=None):
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": latency(50),
-            "p99_ms": latency(99), "requests": requests, "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
+            "p99_ms": latency(99), "requests": requests, "socket_errors": errors, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
 
 
 def measured(server, url, conns, seconds):
@@ -181,10 +182,12 @@ def ensure_peers():
 
 
 def build_servers(work):
+    os.chmod(work, 0o755)  # nginx's workers run as nobody and must read the static file
     static = os.path.join(work, "static")
     os.makedirs(static)
     with open(os.path.join(static, "file.bin"), "wb") as f:
         f.write(os.urandom(16 * 1024))
+    os.chmod(os.path.join(static, "file.bin"), 0o644)
     hello_bundle = os.path.join(work, "corral-hello")
     os.makedirs(hello_bundle)
     shutil.copy(os.path.join(APPS, "wsgi_hello.py"), os.path.join(hello_bundle, "app.py"))
@@ -202,11 +205,12 @@ def build_servers(work):
                              "--admin-port", str(admin), "--temp-dir", os.path.join(work, name + "-tmp")], port,
                       ready_url="http://127.0.0.1:%d/readyz" % admin)
 
-    def gunicorn(name, module, kind, cwd=APPS):
+    def gunicorn(name, module, kind, cwd=APPS, ready_path="/"):
         port = free_port()
         extra = ["--threads", "4"] if kind == "gthread" else []
         return Server(name, ["gunicorn", "-w", "2", "-k", kind] + extra + ["-b", "127.0.0.1:%d" % port, "--log-level", "warning",
-                                                                         "--backlog", "2048", module], port, cwd=cwd)
+                                                                         "--backlog", "2048", module], port, cwd=cwd,
+                      ready_url="http://127.0.0.1:%d%s" % (port, ready_path))
 
     nginx_port = free_port()
     conf = os.path.join(work, "nginx.conf")
@@ -227,8 +231,8 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; d
         "gunicorn-sync": gunicorn("gunicorn-sync", "wsgi_hello:application", "sync"),
         "gunicorn-gthread": gunicorn("gunicorn-gthread", "wsgi_hello:application", "gthread"),
         "corral-bottle": corral("corral-bottle", bottle_bundle),
-        "gunicorn-sync-bottle": gunicorn("gunicorn-sync-bottle", "bottle_app:application", "sync"),
-        "gunicorn-gthread-bottle": gunicorn("gunicorn-gthread-bottle", "bottle_app:application", "gthread"),
+        "gunicorn-sync-bottle": gunicorn("gunicorn-sync-bottle", "bottle_app:application", "sync", ready_path="/products/1"),
+        "gunicorn-gthread-bottle": gunicorn("gunicorn-gthread-bottle", "bottle_app:application", "gthread", ready_path="/products/1"),
         "corral-mixed": corral("corral-mixed", mixed_app),
         "gunicorn-sync-mixed": gunicorn("gunicorn-sync-mixed", "app:application", "sync", cwd=mixed_app),
         "gunicorn-gthread-mixed": gunicorn("gunicorn-gthread-mixed", "app:application", "gthread", cwd=mixed_app),
@@ -298,7 +302,7 @@ def ratio(a_runs, b_runs):
 
 
 def write(results):
-    lines = ["| scenario | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | syscalls/req | errors | vs nginx | vs uvicorn |",
+    lines = ["| scenario | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | syscalls/req | errors (non-2xx) | vs nginx | vs uvicorn |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for name, by_server in results["scenarios"].items():
         runs_by = {k: v for k, v in by_server.items() if not k.endswith(":syscalls_per_request")}
@@ -306,9 +310,10 @@ def write(results):
         for server_name, runs in runs_by.items():
             sys_per = by_server.get(server_name + ":syscalls_per_request")
             vs = lambda peer: "%.2f×" % ratio(runs, runs_by[peer]) if peer in runs_by and server_name != peer and server_name == first else ""
-            lines.append("| %s | %s | %.0f | %.2f | %.2f | %.0f | %s | %d | %s | %s |" % (
+            lines.append("| %s | %s | %.0f | %.2f | %.2f | %.0f | %s | %d (%d) | %s | %s |" % (
                 name, server_name, median(runs, "rps"), median(runs, "p50_ms"), median(runs, "p99_ms"), median(runs, "cpu_us_per_request"),
-                "%.2f" % sys_per if sys_per is not None else "n/a", sum(r["errors"] for r in runs), vs("nginx"), vs("uvicorn")))
+                "%.2f" % sys_per if sys_per is not None else "n/a", sum(r["errors"] for r in runs), sum(r["non_2xx"] for r in runs),
+                vs("nginx"), vs("uvicorn")))
         if "gunicorn-gthread-bottle" in runs_by and first == "corral-bottle":
             lines.append("| %s | corral-bottle vs gunicorn-gthread | | | | | | | %.2f× | |" % (name, ratio(runs_by["corral-bottle"], runs_by["gunicorn-gthread-bottle"])))
     lines += ["", "| server | start to ready s | peak RSS MiB |", "|---|---|---|"]
