@@ -253,13 +253,20 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; servers are interleaved within each")
     parser.add_argument("--warmup", type=int, default=20, help="seconds of discarded load per server before measuring (the JIT's)")
+    parser.add_argument("--scenarios", default="", help="comma-separated scenario names to run (default: all), e.g. hello-c100")
+    parser.add_argument("--no-mixed", action="store_true", help="skip the mixed scenario")
     parser.add_argument("--java", default=os.environ.get("CORRAL_JAVA", "java"), help="a JDK 25 java, for the mixed-load client")
     args = parser.parse_args()
     if not os.path.exists(CORRAL):
         raise SystemExit("no Corral build at %s: run ./dev mvn -q -pl server-image -am -DskipTests package" % CORRAL)
     ensure_peers()
+    global SCENARIOS
+    if args.scenarios:
+        SCENARIOS = [s for s in SCENARIOS if s[0] in args.scenarios.split(",")]
     work = tempfile.mkdtemp(prefix="corral-compare-")
     servers = build_servers(work)
+    used = {n for s in SCENARIOS for n in s[3]} | (set() if args.no_mixed else {"corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"})
+    servers = {k: v for k, v in servers.items() if k in used}
     results = {"machine": {"cpus": os.cpu_count(), "kernel": os.uname().release}, "method": vars(args), "servers": {}, "scenarios": {}}
     try:
         for server in servers.values():  # one at a time, so start-to-ready is not shared
@@ -281,7 +288,7 @@ def main():
                 s = syscalls_per_request(servers[server_name], servers[server_name].url(path), conns, 5)
                 results["scenarios"][name][server_name + ":syscalls_per_request"] = s
         results["mixed"] = {}
-        for server_name in ["corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"]:
+        for server_name in ([] if args.no_mixed else ["corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"]):
             results["mixed"][server_name] = mixed(servers[server_name], args.seconds * 2, args.java)
             print("mixed %-24s %s" % (server_name, results["mixed"][server_name]), flush=True)
         for server in servers.values():
