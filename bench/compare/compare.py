@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -257,6 +258,9 @@ def main():
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed scenario")
     parser.add_argument("--java", default=os.environ.get("CORRAL_JAVA", "java"), help="a JDK 25 java, for the mixed-load client")
     args = parser.parse_args()
+    # The servers run in their own sessions: on SIGTERM/SIGINT, unwind so that `finally` stops every one of them.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, frame: sys.exit(128 + number))
     if not os.path.exists(CORRAL):
         raise SystemExit("no Corral build at %s: run ./dev mvn -q -pl server-image -am -DskipTests package" % CORRAL)
     ensure_peers()
