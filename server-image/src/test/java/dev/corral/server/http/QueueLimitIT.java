@@ -6,11 +6,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Backpressure at the door: with every worker busy and the queue full, new requests get 503 at once. */
 class QueueLimitIT {
@@ -21,10 +23,11 @@ class QueueLimitIT {
     void aFullQueueAnswers503WithRetryAfterInsteadOfWaiting() throws Exception {
         Path bundle = Path.of(getClass().getResource("/bundles/pep3333").toURI());
         try (RunningServer server = RunningServer.start(bundle, temp, "--workers", "1", "--queue-size", "1")) {
-            CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> get(server, "/sleep?1.5"));
-            Thread.sleep(400);
+            CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> get(server, "/sleep?3"));
+            awaitMetric(server, "corral_workers{state=\"busy\"} 1.0");
             CompletableFuture<HttpResponse<String>> queued = CompletableFuture.supplyAsync(() -> get(server, "/sleep?0.1"));
-            Thread.sleep(200);
+            // The server's own gauges say when the worker is busy and the queue full, not a guessed sleep.
+            awaitMetric(server, "corral_worker_queue_depth 1.0");
 
             long start = System.nanoTime();
             HttpResponse<String> refused = server.get("/list");
@@ -40,6 +43,11 @@ class QueueLimitIT {
             assertThat(statuses).containsExactly(200, 200);
             assertThat(server.admin("/metrics").body()).contains("corral_requests_rejected_total{reason=\"queue_full\"} 1.0");
         }
+    }
+
+    private static void awaitMetric(RunningServer server, String line) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> server.admin("/metrics").body().contains(line));
     }
 
     private static HttpResponse<String> get(RunningServer server, String path) {
