@@ -14,7 +14,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.javaoperatorsdk.operator.Operator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +51,7 @@ class LocalClusterIT {
 
     @BeforeEach
     void start() throws IOException {
-        String reason = PodCgroup.unavailableReason();
-        Assumptions.assumeTrue(reason == null, reason);
+        PodCgroup.assumeAvailable();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new ApplyAsMergeDispatcher(), false);
         server.init(InetAddress.getByName("127.0.0.1"), 0);
         client = server.createClient();

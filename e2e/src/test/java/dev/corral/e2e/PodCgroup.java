@@ -34,6 +34,12 @@ final class PodCgroup implements AutoCloseable {
         }
     }
 
+    /** Skips the calling test, with the reason, where cgroups cannot be created here. */
+    static void assumeAvailable() {
+        String reason = unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(reason == null, reason);
+    }
+
     static PodCgroup create(String name, long memoryBytes, double cpuCores) throws IOException {
         String unique = "corral-e2e-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (Files.exists(ROOT.resolve("cgroup.controllers"))) {

@@ -6,7 +6,6 @@ import dev.corral.operator.autoscaling.UsageHistory;
 import dev.corral.operator.autoscaling.UsageObservation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +34,7 @@ class QuotaSamplingIT {
 
     @BeforeAll
     static void requireWritableCgroups() {
-        String reason = PodCgroup.unavailableReason();
-        Assumptions.assumeTrue(reason == null, reason);
+        PodCgroup.assumeAvailable();
     }
 
     @Test

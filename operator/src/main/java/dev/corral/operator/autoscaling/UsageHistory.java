@@ -22,6 +22,7 @@ public final class UsageHistory {
     private final Map<String, PodSample> lastByPod = new HashMap<>();
     private final Deque<Point> points = new ArrayDeque<>();
     private Instant firstRound;
+    private Instant lastRound;
     private Instant throttledSince;
 
     /** Adds a round of samples and returns what the policy needs, over {@code window}. */
@@ -47,6 +48,7 @@ public final class UsageHistory {
         }
         lastByPod.clear();
         lastByPod.putAll(seen);
+        lastRound = now;
 
         if (!samples.isEmpty()) {
             if (firstRound == null) {
@@ -60,6 +62,17 @@ public final class UsageHistory {
             }
             points.addLast(new Point(now, memoryPeak, cpuPeak));
         }
+        return observe(now, window, oomKills, horizontalEnabled);
+    }
+
+    /** True when the last round is at least about {@code interval} old: reconciles between rounds reuse it. */
+    public synchronized boolean due(Instant now, Duration interval) {
+        // A tenth of slack: a reconcile rescheduled after exactly the interval must not just miss it.
+        return lastRound == null || !now.isBefore(lastRound.plus(interval.minus(interval.dividedBy(10))));
+    }
+
+    /** What the rounds so far show over {@code window}, without a new round. */
+    public synchronized UsageObservation observe(Instant now, Duration window, int oomKills, boolean horizontalEnabled) {
         while (!points.isEmpty() && points.peekFirst().time().isBefore(now.minus(window))) {
             points.removeFirst();
         }

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,14 @@ public final class VerticalAutoscaler {
     private final PodResizer resizer;
     private final ResizeSupport resizeSupport;
     private final Clock clock;
+    private final Duration sampleInterval;
     /** Usage per WebApp ("namespace/name"); an instance field, one per reconciler. */
     private final Map<String, UsageHistory> histories = new ConcurrentHashMap<>();
 
-    public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock) {
+    public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock,
+                              Duration sampleInterval) {
         this.scraper = scraper;
+        this.sampleInterval = sampleInterval;
         this.resizer = resizer;
         this.resizeSupport = resizeSupport;
         this.clock = clock;
@@ -60,8 +64,11 @@ public final class VerticalAutoscaler {
         Instant now = clock.instant();
         UsageHistory history = histories.computeIfAbsent(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName(),
                 k -> new UsageHistory());
-        UsageObservation seen = history.record(now, scraper.scrape(pods), policy.throttlingThreshold(), policy.lowerAfter(),
-                oomKills, ServerAutoscaler.wanted(webApp));
+        // Pod events bring reconciles between sampling rounds: those reuse the last round instead of scraping again.
+        boolean horizontal = ServerAutoscaler.wanted(webApp);
+        UsageObservation seen = history.due(now, sampleInterval)
+                ? history.record(now, scraper.scrape(pods), policy.throttlingThreshold(), policy.lowerAfter(), oomKills, horizontal)
+                : history.observe(now, policy.lowerAfter(), oomKills, horizontal);
         QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline(resources, spec), stateFrom(webApp.getStatus()), seen);
         ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
         List<String> resized = method == ApplyMethod.InPlace

@@ -79,10 +79,10 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     }
 
     public WebAppReconciler(OperatorConfig config, ReconcileMetrics metrics, Clock clock) {
-        this.autoscaler = new VerticalAutoscaler(new PodMetricsScraper(ServerDeployment.ADMIN_PORT_NAME, clock),
-                new PodResizer(ServerDeployment.CONTAINER), new ResizeSupport(), clock);
-        this.metrics = metrics;
         this.sampleInterval = Duration.ofSeconds(config.sampleSeconds());
+        this.autoscaler = new VerticalAutoscaler(new PodMetricsScraper(ServerDeployment.ADMIN_PORT_NAME, clock),
+                new PodResizer(ServerDeployment.CONTAINER), new ResizeSupport(), clock, sampleInterval);
+        this.metrics = metrics;
         this.clock = clock;
     }
 

@@ -62,6 +62,20 @@ class UsageHistoryTest {
     }
 
     @Test
+    void aRoundIsDueOnlyAboutAnIntervalAfterTheLastAndObservingBetweenKeepsTheRates() {
+        UsageHistory history = new UsageHistory();
+        Duration interval = Duration.ofSeconds(30);
+        assertThat(history.due(T0, interval)).isTrue();
+        round(history, T0, pod("a", T0, 100, 0, 0, 0));
+        assertThat(history.due(T0.plusSeconds(5), interval)).as("a pod event 5 s later").isFalse();
+        assertThat(history.observe(T0.plusSeconds(5), WINDOW, 0, false).peakMemoryBytes()).isEqualTo(100L * 1024 * 1024);
+        assertThat(history.due(T0.plusSeconds(28), interval)).as("a rescheduled reconcile, a little early").isTrue();
+        Instant t1 = T0.plusSeconds(30);
+        assertThat(round(history, t1, pod("a", t1, 100, 300, 150, 15)).throttledSince())
+                .as("rates still come from the last real round").isEqualTo(t1);
+    }
+
+    @Test
     void roundsWithoutSamplesChangeNothingButTime() {
         UsageHistory history = new UsageHistory();
         UsageObservation seen = round(history, T0);
