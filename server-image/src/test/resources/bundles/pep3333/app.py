@@ -103,6 +103,9 @@ def application(environ, start_response):
     if path == '/hop-by-hop':
         start_response('200 OK', [('Connection', 'close')])
         return [b'']
+    if path == '/nul-header':
+        start_response('200 OK', [('X-Bad', 'a\x00b')])
+        return [b'']
     if path == '/raise':
         raise KeyError('boom')
     if path == '/file':

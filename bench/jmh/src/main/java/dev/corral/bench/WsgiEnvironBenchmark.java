@@ -33,7 +33,7 @@ public class WsgiEnvironBenchmark {
             "127.0.0.1", 51234, "shop.example", 8080, "http", "");
 
     @Benchmark
-    public String[] build() {
+    public dev.corral.server.python.EnvironPairs build() {
         return WsgiEnviron.build(request);
     }
 }

@@ -2,6 +2,7 @@ package dev.corral.server.http;
 
 import dev.corral.server.admin.ServerMetrics;
 import dev.corral.server.budget.BudgetRules;
+import dev.corral.server.python.EnvironPairs;
 import dev.corral.server.python.WorkerPool;
 import dev.corral.server.python.WsgiCall;
 import io.vertx.core.Vertx;
@@ -85,7 +86,13 @@ final class WsgiDispatcher {
 
     private void submit(HttpServerRequest request, Exchange exchange, byte[] body) {
         HttpServerResponse response = request.response();
-        String[] environ = WsgiEnviron.build(environRequest(request));
+        EnvironPairs environ;
+        try {
+            environ = WsgiEnviron.build(environRequest(request));
+        } catch (IllegalArgumentException e) {
+            refuse(request, exchange, 400, e.getMessage());
+            return;
+        }
         io.vertx.core.Context loop = Vertx.currentContext();
         WsgiResponder responder = new WsgiResponder(loop, response,
                 request.method() == HttpMethod.HEAD, request.version());

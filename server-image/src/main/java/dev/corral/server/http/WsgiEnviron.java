@@ -1,5 +1,7 @@
 package dev.corral.server.http;
 
+import dev.corral.server.python.EnvironPairs;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Builds a request's WSGI environ (PEP 3333) as a flat array of name/value pairs, which the Python
- * driver copies into a dict. Strings that stand for bytes (PATH_INFO, header values) are latin-1
+ * Builds a request's WSGI environ (PEP 3333) as packed name/value pairs, which the Python driver
+ * splits into a dict. Strings that stand for bytes (PATH_INFO, header values) are latin-1
  * "bytes as str", as the PEP requires.
  */
 public final class WsgiEnviron {
@@ -23,13 +25,22 @@ public final class WsgiEnviron {
                           String scriptName) {
     }
 
-    public static String[] build(Request r) {
+    /**
+     * The environ of one request.
+     *
+     * @throws IllegalArgumentException when the path decodes to a NUL byte ({@code %00}); nginx refuses
+     *         those too, and no environ string may carry one
+     */
+    public static EnvironPairs build(Request r) {
         List<String> out = new ArrayList<>(32 + 2 * r.headers().size());
         String target = r.rawTarget();
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);
         String query = q < 0 ? "" : target.substring(q + 1);
         String path = percentDecodeLatin1(rawPath);
+        if (path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("the request path contains an encoded NUL byte (%00)");
+        }
         String script = r.scriptName();
         String pathInfo = path;
         if (!script.isEmpty() && (path.equals(script) || path.startsWith(script + "/"))) {
@@ -62,7 +73,7 @@ public final class WsgiEnviron {
             folded.merge(key, value, (a, b) -> a + (key.equals("HTTP_COOKIE") ? "; " : ", ") + b);
         }
         folded.forEach((k, v) -> add(out, k, v));
-        return out.toArray(String[]::new);
+        return EnvironPairs.of(out);
     }
 
     private static void add(List<String> out, String name, String value) {

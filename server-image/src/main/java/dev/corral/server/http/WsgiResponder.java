@@ -1,6 +1,7 @@
 package dev.corral.server.http;
 
 import dev.corral.server.python.ResponseChannel;
+import dev.corral.server.python.ResponseHead;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -25,7 +26,8 @@ public final class WsgiResponder implements ResponseChannel {
 
     private final Context loop;
     private final HttpServerResponse response;
-    private final boolean head;
+    /** A HEAD request: headers only. */
+    private final boolean headOnly;
     private final boolean http10;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition drained = lock.newCondition();
@@ -40,7 +42,7 @@ public final class WsgiResponder implements ResponseChannel {
     WsgiResponder(Context loop, HttpServerResponse response, boolean head, HttpVersion version) {
         this.loop = loop;
         this.response = response;
-        this.head = head;
+        this.headOnly = head;
         this.http10 = version == HttpVersion.HTTP_1_0;
     }
 
@@ -52,19 +54,17 @@ public final class WsgiResponder implements ResponseChannel {
 
     @Override
     @HostAccess.Export
-    public void start(String status, Value headers) {
+    public void start(String packedHead) {
         started = true;
-        int code = statusCode(status);
-        String reason = status.substring(4).trim();
-        String[] flat = flatten(headers);
-        long declared = declaredLength(flat);
+        ResponseHead head = ResponseHead.parse(packedHead);
+        long declared = head.declaredLength();
         remaining = declared;
-        if (declared < 0 && http10 && !head) {
+        if (declared < 0 && http10 && !headOnly) {
             gathered = Buffer.buffer();
         }
         onLoop(() -> {
-            applyStatusAndHeaders(code, reason, flat);
-            if (declared < 0 && !http10 && !head) {
+            applyStatusAndHeaders(head);
+            if (declared < 0 && !http10 && !headOnly) {
                 response.setChunked(true);
             }
         });
@@ -83,7 +83,7 @@ public final class WsgiResponder implements ResponseChannel {
             length = (int) Math.min(length, remaining);
             remaining -= length;
         }
-        if (length == 0 || head) {
+        if (length == 0 || headOnly) {
             return true;
         }
         Buffer buffer = Buffer.buffer(bytes).slice(0, length);
@@ -138,7 +138,7 @@ public final class WsgiResponder implements ResponseChannel {
     @Override
     public void finish() {
         Buffer body = gathered;
-        boolean shortBody = remaining > 0 && !head;
+        boolean shortBody = remaining > 0 && !headOnly;
         onLoop(() -> {
             if (shortBody) {
                 // The application sent less than its Content-Length: the client must not wait for the rest.
@@ -152,20 +152,17 @@ public final class WsgiResponder implements ResponseChannel {
     }
 
     @Override
-    public void complete(String status, Value headers, Value body) {
-        int code = statusCode(status);
-        String reason = status.substring(4).trim();
-        String[] flat = flatten(headers);
+    public void complete(ResponseHead head, Value body) {
         Buffer buffer = Buffer.buffer(bytes(body));
-        long declared = declaredLength(flat);
+        long declared = head.declaredLength();
         if (declared >= 0 && declared < buffer.length()) {
             buffer = buffer.slice(0, (int) declared);
         }
         Buffer out = buffer;
         onLoop(() -> {
-            applyStatusAndHeaders(code, reason, flat);
+            applyStatusAndHeaders(head);
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length()));
-            if (head) {
+            if (headOnly) {
                 response.end();
             } else {
                 response.end(out);
@@ -174,15 +171,12 @@ public final class WsgiResponder implements ResponseChannel {
     }
 
     @Override
-    public void sendFile(String status, Value headers, String path, long offset) {
-        int code = statusCode(status);
-        String reason = status.substring(4).trim();
-        String[] flat = flatten(headers);
-        long declared = declaredLength(flat);
+    public void sendFile(ResponseHead head, String path, long offset) {
+        long declared = head.declaredLength();
         onLoop(() -> {
-            applyStatusAndHeaders(code, reason, flat);
+            applyStatusAndHeaders(head);
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
-            if (head) {
+            if (headOnly) {
                 response.end();
             } else {
                 response.sendFile(path, offset, declared >= 0 ? declared : Long.MAX_VALUE);
@@ -214,47 +208,21 @@ public final class WsgiResponder implements ResponseChannel {
         });
     }
 
-    private void applyStatusAndHeaders(int code, String reason, String[] flat) {
-        response.setStatusCode(code);
-        if (!reason.isEmpty()) {
-            response.setStatusMessage(reason);
+    private void applyStatusAndHeaders(ResponseHead head) {
+        response.setStatusCode(head.status());
+        if (!head.reason().isEmpty()) {
+            response.setStatusMessage(head.reason());
         }
         MultiMap out = response.headers();
-        for (int i = 0; i < flat.length; i += 2) {
-            String name = flat[i];
+        for (int i = 0; i < head.headerCount(); i++) {
+            String name = head.name(i);
             // The server's Date and Server give way to the application's, rather than being duplicated.
             if (name.equalsIgnoreCase("date") || name.equalsIgnoreCase("server")) {
-                out.set(name, flat[i + 1]);
+                out.set(name, head.value(i));
             } else {
-                out.add(name, flat[i + 1]);
+                out.add(name, head.value(i));
             }
         }
-    }
-
-    private static int statusCode(String status) {
-        return (status.charAt(0) - '0') * 100 + (status.charAt(1) - '0') * 10 + (status.charAt(2) - '0');
-    }
-
-    private static String[] flatten(Value headers) {
-        int n = (int) headers.getArraySize();
-        String[] flat = new String[n];
-        for (int i = 0; i < n; i++) {
-            flat[i] = headers.getArrayElement(i).asString();
-        }
-        return flat;
-    }
-
-    private static long declaredLength(String[] flat) {
-        for (int i = 0; i < flat.length; i += 2) {
-            if (flat[i].equalsIgnoreCase("content-length")) {
-                try {
-                    return Long.parseLong(flat[i + 1].trim());
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
     }
 
     private static byte[] bytes(Value pythonBytes) {

@@ -19,7 +19,7 @@ final class PythonWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(PythonWorker.class.getName());
 
     /** Put on the queue once per worker to stop it after the requests ahead of it. */
-    static final WsgiCall STOP = new WsgiCall(new String[0], null, null, RequestBudget.UNLIMITED, "stop");
+    static final WsgiCall STOP = new WsgiCall(EnvironPairs.EMPTY, null, null, RequestBudget.UNLIMITED, "stop");
 
     /** How many requests an interpreter serves before it is recycled; 0 for never. */
     record Recycling(int maxRequests, int jitter) {

@@ -8,8 +8,8 @@ import org.graalvm.polyglot.Value;
  * Python (streamed bodies and {@code write()}), so implementations export them with {@code @HostAccess.Export}.
  */
 public interface ResponseChannel {
-    /** Sends status and headers of a streamed response; {@code headers} is a flat Python list of names and values. */
-    void start(String status, Value headers);
+    /** Sends status and headers of a streamed response, packed as {@link ResponseHead} describes. */
+    void start(String head);
 
     /** Sends one chunk of a streamed body; blocks while the client is slow. False once the client has gone. */
     boolean write(Value chunk);
@@ -18,10 +18,10 @@ public interface ResponseChannel {
     void finish();
 
     /** Sends a whole response at once: the common case of a list or tuple body. */
-    void complete(String status, Value headers, Value body);
+    void complete(ResponseHead head, Value body);
 
     /** Sends a file's contents from {@code offset} on with sendfile(). */
-    void sendFile(String status, Value headers, String path, long offset);
+    void sendFile(ResponseHead head, String path, long offset);
 
     /** The request failed: this status and line if nothing was sent yet, else the connection is cut. */
     void fail(int status, String message);

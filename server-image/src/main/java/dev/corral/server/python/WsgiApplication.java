@@ -51,15 +51,15 @@ final class WsgiApplication implements AutoCloseable {
 
     /** Runs one request; the response goes to {@code call.response()}. Python errors come back as PolyglotException. */
     void call(WsgiCall call) {
-        Value result = handle.execute(call.environ(), call.body(), call.response());
+        Value result = handle.execute(call.environ().packed(), call.body(), call.response());
         ResponseChannel out = call.response();
         if (result.isNull()) {
             out.finish();
-        } else if (result.getArraySize() == 3) {
-            out.complete(result.getArrayElement(0).asString(), result.getArrayElement(1), result.getArrayElement(2));
+        } else if (result.getArraySize() == 2) {
+            out.complete(ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1));
         } else {
-            out.sendFile(result.getArrayElement(0).asString(), result.getArrayElement(1),
-                    result.getArrayElement(3).asString(), result.getArrayElement(4).asLong());
+            out.sendFile(ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1).asString(),
+                    result.getArrayElement(2).asLong());
         }
     }
 

@@ -3,12 +3,12 @@ package dev.corral.server.python;
 import dev.corral.server.budget.RequestBudget;
 
 /**
- * One request for a worker: the environ as name/value pairs, the body, where the response goes, the
+ * One request for a worker: the environ (packed name/value pairs), the body, where the response goes, the
  * budget it runs under, the route (budget prefix) it fell under, and what to run once it is done.
  */
-public record WsgiCall(String[] environ, byte[] body, ResponseChannel response, RequestBudget budget, String route, Runnable onDone) {
+public record WsgiCall(EnvironPairs environ, byte[] body, ResponseChannel response, RequestBudget budget, String route, Runnable onDone) {
 
-    public WsgiCall(String[] environ, byte[] body, ResponseChannel response, RequestBudget budget, String route) {
+    public WsgiCall(EnvironPairs environ, byte[] body, ResponseChannel response, RequestBudget budget, String route) {
         this(environ, body, response, budget, route, () -> { });
     }
 }

@@ -1,9 +1,11 @@
 """Corral's WSGI driver (PEP 3333), run once per worker context.
 
-Java hands each request over as a flat list of environ pairs, the body bytes and a sink. A response
-whose iterable is a list or tuple comes back in one piece: (status, headers, body). Anything else is
+Java hands each request over as one string of NUL-separated environ names and values (one interop
+conversion instead of one per element), the body bytes and a sink. Status and headers go back the
+same way, as one "head" string: the status, then each header name and value, NUL-separated. A
+response whose iterable is a list or tuple comes back in one piece: (head, body). Anything else is
 streamed through the sink chunk by chunk, and the call returns None. A wsgi.file_wrapper over a real
-file comes back as (status, headers, None, path, offset) so the server can sendfile() it.
+file comes back as (head, path, offset) so the server can sendfile() it.
 """
 import io
 import os
@@ -71,10 +73,11 @@ def _check_status(status):
         raise ValueError('WSGI status must look like "200 OK", got %r' % (status,))
 
 
-def _flatten_headers(headers):
+def _pack_head(status, headers):
+    """The status and headers as one NUL-separated string, after checking them as PEP 3333 asks."""
     if type(headers) is not list:
         raise TypeError('WSGI response headers must be a list, got %s' % type(headers).__name__)
-    flat = []
+    flat = [status]
     for item in headers:
         if type(item) is not tuple or len(item) != 2:
             raise TypeError('each WSGI header must be a (name, value) tuple, got %r' % (item,))
@@ -83,11 +86,11 @@ def _flatten_headers(headers):
             raise TypeError('WSGI header names and values must be str, got %r' % (item,))
         if name.lower() in _HOP_BY_HOP:
             raise ValueError('hop-by-hop header %r is the server\'s to set, not the application\'s' % name)
-        if '\n' in value or '\r' in value or '\n' in name or '\r' in name or ':' in name:
-            raise ValueError('header %r contains a line break or an invalid name' % name)
+        if '\n' in value or '\r' in value or '\x00' in value or '\n' in name or '\r' in name or ':' in name or '\x00' in name:
+            raise ValueError('header %r contains a line break, a NUL or an invalid name' % name)
         flat.append(name)
         flat.append(value)
-    return flat
+    return '\x00'.join(flat)
 
 
 def _real_file(result):
@@ -108,21 +111,19 @@ def _real_file(result):
 def make_handler(app):
     """Returns the per-request entry point Java calls, bound to the loaded application."""
 
-    def handle(pairs, body, sink):
+    def handle(packed, body, sink):
         environ = _BASE_ENVIRON.copy()
-        i = 0
-        n = len(pairs)
-        while i < n:
-            environ[pairs[i]] = pairs[i + 1]
-            i += 2
+        if packed:
+            pairs = iter(packed.split('\x00'))
+            environ.update(zip(pairs, pairs))
         environ['wsgi.input'] = io.BytesIO(bytes(body) if body is not None else _EMPTY)
 
-        # [status, flat headers, headers sent]
+        # [status, packed head, headers sent]
         state = [None, None, False]
 
         def send_headers():
             state[2] = True
-            sink.start(state[0], state[1])
+            sink.start(state[1])
 
         def write(data):
             if state[0] is None:
@@ -144,7 +145,7 @@ def make_handler(app):
             elif state[0] is not None:
                 raise AssertionError('start_response() called a second time without exc_info')
             _check_status(status)
-            state[1] = _flatten_headers(headers)
+            state[1] = _pack_head(status, headers)
             state[0] = status
             return write
 
@@ -157,13 +158,13 @@ def make_handler(app):
                 for chunk in result:
                     if type(chunk) is not bytes:
                         raise TypeError('the application returned a %s chunk; WSGI bodies are bytes' % type(chunk).__name__)
-                return (state[0], state[1], _EMPTY.join(result))
+                return (state[1], _EMPTY.join(result))
             if not state[2]:
                 real = _real_file(result)
                 if real is not None:
                     if state[0] is None:
                         raise AssertionError('the application returned without calling start_response()')
-                    return (state[0], state[1], None, real[0], real[1])
+                    return (state[1], real[0], real[1])
             for chunk in result:
                 if type(chunk) is not bytes:
                     raise TypeError('the application yielded a %s chunk; WSGI bodies are bytes' % type(chunk).__name__)

@@ -11,12 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WsgiEnvironTest {
 
     private static Map<String, String> environ(String target, List<Map.Entry<String, String>> headers, String scriptName) {
-        String[] pairs = WsgiEnviron.build(new WsgiEnviron.Request("GET", target, "HTTP/1.1", headers,
-                "10.0.0.7", 51234, "example.org", 8080, "http", scriptName));
-        assertThat(pairs.length % 2).isZero();
+        List<String> pairs = WsgiEnviron.build(new WsgiEnviron.Request("GET", target, "HTTP/1.1", headers,
+                "10.0.0.7", 51234, "example.org", 8080, "http", scriptName)).unpack();
+        assertThat(pairs.size() % 2).isZero();
         Map<String, String> map = new HashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            assertThat(map.put(pairs[i], pairs[i + 1])).as("duplicate key %s", pairs[i]).isNull();
+        for (int i = 0; i < pairs.size(); i += 2) {
+            assertThat(map.put(pairs.get(i), pairs.get(i + 1))).as("duplicate key %s", pairs.get(i)).isNull();
         }
         return map;
     }
@@ -44,6 +44,13 @@ class WsgiEnvironTest {
         assertThat(env.get("PATH_INFO")).isEqualTo("/caf\u00c3\u00a9/a/b");
         assertThat(WsgiEnviron.percentDecodeLatin1("/100%")).isEqualTo("/100%");
         assertThat(WsgiEnviron.percentDecodeLatin1("/%zz")).isEqualTo("/%zz");
+    }
+
+    @Test
+    void aPathDecodingToNulIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> environ("/a%00b", List.of(), ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL byte (%00)");
+        assertThat(environ("/a?x=%00", List.of(), "")).containsEntry("QUERY_STRING", "x=%00");
     }
 
     @Test

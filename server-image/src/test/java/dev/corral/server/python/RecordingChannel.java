@@ -21,9 +21,9 @@ public class RecordingChannel implements ResponseChannel {
 
     @Override
     @HostAccess.Export
-    public void start(String status, Value headers) {
+    public void start(String head) {
         events.add("start");
-        record(status, headers);
+        record(ResponseHead.parse(head));
     }
 
     @Override
@@ -40,16 +40,16 @@ public class RecordingChannel implements ResponseChannel {
     }
 
     @Override
-    public void complete(String status, Value headers, Value body) {
+    public void complete(ResponseHead head, Value body) {
         events.add("complete");
-        record(status, headers);
+        record(head);
         this.body.writeBytes(bytes(body));
     }
 
     @Override
-    public void sendFile(String status, Value headers, String path, long offset) {
+    public void sendFile(ResponseHead head, String path, long offset) {
         events.add("sendFile");
-        record(status, headers);
+        record(head);
         filePath = path;
         fileOffset = offset;
     }
@@ -73,12 +73,10 @@ public class RecordingChannel implements ResponseChannel {
         return null;
     }
 
-    private void record(String status, Value flat) {
-        this.status = status;
+    private void record(ResponseHead head) {
+        this.status = head.status() + (head.reason().isEmpty() ? "" : " " + head.reason());
         headers.clear();
-        for (int i = 0; i < flat.getArraySize(); i++) {
-            headers.add(flat.getArrayElement(i).asString());
-        }
+        headers.addAll(head.headers());
     }
 
     private static byte[] bytes(Value v) {

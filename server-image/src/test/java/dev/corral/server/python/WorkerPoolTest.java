@@ -44,13 +44,13 @@ class WorkerPoolTest {
     /** A channel whose connection code fails with an Error, as a JVM fault inside a worker would. */
     public static final class FatalChannel extends RecordingChannel {
         @Override
-        public void complete(String status, Value headers, Value body) {
+        public void complete(ResponseHead head, Value body) {
             throw new StackOverflowError("simulated fault in the worker thread");
         }
     }
 
     private static WsgiCall call(ResponseChannel channel) {
-        return new WsgiCall(new String[]{"REQUEST_METHOD", "GET", "PATH_INFO", "/list", "QUERY_STRING", ""}, null, channel,
+        return new WsgiCall(EnvironPairs.of("REQUEST_METHOD", "GET", "PATH_INFO", "/list", "QUERY_STRING", ""), null, channel,
                 RequestBudget.UNLIMITED, "default");
     }
 

@@ -48,9 +48,9 @@ class WsgiApplicationTest {
 
     private RecordingChannel call(String path, String query, byte[] body) {
         RecordingChannel channel = new RecordingChannel();
-        String[] environ = {"REQUEST_METHOD", body == null ? "GET" : "POST", "SCRIPT_NAME", "", "PATH_INFO", path,
+        EnvironPairs environ = EnvironPairs.of("REQUEST_METHOD", body == null ? "GET" : "POST", "SCRIPT_NAME", "", "PATH_INFO", path,
                 "QUERY_STRING", query, "SERVER_NAME", "localhost", "SERVER_PORT", "8080", "SERVER_PROTOCOL", "HTTP/1.1",
-                "HTTP_X_TEST", "t\u00e9", "wsgi.url_scheme", "http"};
+                "HTTP_X_TEST", "t\u00e9", "wsgi.url_scheme", "http");
         app.call(new WsgiCall(environ, body, channel, RequestBudget.UNLIMITED, "default"));
         return channel;
     }
@@ -132,6 +132,7 @@ class WsgiApplicationTest {
         assertThatThrownBy(() -> call("/no-start")).hasMessageContaining("without calling start_response()");
         assertThatThrownBy(() -> call("/bad-status")).hasMessageContaining("200 OK");
         assertThatThrownBy(() -> call("/hop-by-hop")).hasMessageContaining("hop-by-hop header 'Connection'");
+        assertThatThrownBy(() -> call("/nul-header")).hasMessageContaining("header 'X-Bad' contains a line break, a NUL");
     }
 
     @Test
@@ -162,7 +163,7 @@ class WsgiApplicationTest {
     void aGoneClientStopsTheStreamWithClientDisconnected() {
         RecordingChannel channel = new RecordingChannel();
         channel.clientGone = true;
-        String[] environ = {"REQUEST_METHOD", "GET", "PATH_INFO", "/big-stream", "QUERY_STRING", "1000"};
+        EnvironPairs environ = EnvironPairs.of("REQUEST_METHOD", "GET", "PATH_INFO", "/big-stream", "QUERY_STRING", "1000");
         assertThatThrownBy(() -> app.call(new WsgiCall(environ, null, channel, RequestBudget.UNLIMITED, "default"))).hasMessageContaining("client disconnected");
         assertThat(channel.events.stream().filter("write"::equals)).hasSize(1);
     }

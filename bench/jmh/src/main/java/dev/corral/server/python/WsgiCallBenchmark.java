@@ -38,17 +38,17 @@ public class WsgiCallBenchmark {
     private PythonRuntime runtime;
     private WsgiApplication app;
     private Path work;
-    private final String[] environ = {"REQUEST_METHOD", "GET", "SCRIPT_NAME", "", "PATH_INFO", "/", "QUERY_STRING", "",
+    private final EnvironPairs environ = EnvironPairs.of("REQUEST_METHOD", "GET", "SCRIPT_NAME", "", "PATH_INFO", "/", "QUERY_STRING", "",
             "SERVER_NAME", "localhost", "SERVER_PORT", "8080", "SERVER_PROTOCOL", "HTTP/1.1", "REMOTE_ADDR", "127.0.0.1",
-            "HTTP_HOST", "localhost:8080", "HTTP_USER_AGENT", "wrk", "wsgi.url_scheme", "http"};
+            "HTTP_HOST", "localhost:8080", "HTTP_USER_AGENT", "wrk", "wsgi.url_scheme", "http");
 
     /** Consumes what the application returns, as the HTTP side would before writing it. */
     public static final class ConsumingChannel implements ResponseChannel {
         Blackhole blackhole;
 
         @Override
-        public void start(String status, Value headers) {
-            blackhole.consume(status);
+        public void start(String head) {
+            blackhole.consume(head);
         }
 
         @Override
@@ -62,9 +62,8 @@ public class WsgiCallBenchmark {
         }
 
         @Override
-        public void complete(String status, Value headers, Value body) {
-            blackhole.consume(status);
-            blackhole.consume(headers.getArraySize());
+        public void complete(ResponseHead head, Value body) {
+            blackhole.consume(head);
             // The driver hands a list body over joined into one bytes object; copy it out as the HTTP side does.
             byte[] out = new byte[(int) body.getBufferSize()];
             body.readBuffer(0, out, 0, out.length);
@@ -72,7 +71,7 @@ public class WsgiCallBenchmark {
         }
 
         @Override
-        public void sendFile(String status, Value headers, String path, long offset) {
+        public void sendFile(ResponseHead head, String path, long offset) {
         }
 
         @Override
