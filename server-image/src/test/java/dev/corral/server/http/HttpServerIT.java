@@ -187,6 +187,31 @@ class HttpServerIT {
     }
 
     @Test
+    void largeStaticFilesGoFromDiskAndChangedSmallOnesAreServedFresh() throws Exception {
+        Path large = bundle.resolve("static/large.bin");
+        Path small = bundle.resolve("static/changing.txt");
+        try {
+            byte[] data = new byte[StaticFiles.INLINE_MAX * 3 + 17];
+            new java.util.Random(7).nextBytes(data);
+            Files.write(large, data);
+            assertThat(server.getBytes("/static/large.bin").body()).isEqualTo(data);
+            HttpResponse<byte[]> part = server.getBytes("/static/large.bin", "Range", "bytes=70000-70099");
+            assertThat(part.statusCode()).isEqualTo(206);
+            assertThat(part.body()).isEqualTo(Arrays.copyOfRange(data, 70000, 70100));
+
+            Files.writeString(small, "first\n");
+            assertThat(server.get("/static/changing.txt").body()).isEqualTo("first\n");
+            Files.writeString(small, "second, longer\n");
+            Thread.sleep(StaticFiles.FRESH_MILLIS + 200);
+            // The in-memory copy is not served past the freshness window once the file changed.
+            assertThat(server.get("/static/changing.txt").body()).isEqualTo("second, longer\n");
+        } finally {
+            Files.deleteIfExists(large);
+            Files.deleteIfExists(small);
+        }
+    }
+
+    @Test
     void staticPathsCannotLeaveTheMount() throws Exception {
         for (String path : new String[]{"/static/../app.py", "/static/%2e%2e/app.py", "/static/sub/..%2f..%2fapp.py", "/static/..%5capp.py"}) {
             String raw = server.raw("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
@@ -225,6 +250,9 @@ class HttpServerIT {
         assertThat(server.raw("GET /list HTTP/9.9\r\n\r\n", Duration.ofSeconds(5))).matches("(?s)HTTP/\\S+ (400|501|505) .*").doesNotContain("hello");
         String badLength = server.raw("POST /input HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", Duration.ofSeconds(5));
         assertThat(badLength).startsWith("HTTP/1.1 400");
+        // A path that decodes to a NUL byte is refused as nginx refuses it; the application never sees it.
+        assertThat(server.raw("GET /list%00.txt HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(5)))
+                .startsWith("HTTP/1.1 400").contains("NUL byte (%00)").doesNotContain("Exception");
     }
 
     @Test

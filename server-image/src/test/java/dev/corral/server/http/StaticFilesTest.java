@@ -3,12 +3,37 @@ package dev.corral.server.http;
 import dev.corral.server.bundle.StaticMount;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class StaticFilesTest {
     private final StaticMount mount = new StaticMount("/static/", Path.of("/srv/bundle/static"));
+
+    @Test
+    void smallFilesAreKeptInMemoryWithinTheBudgetAndLargeOnesAreNot(@TempDir Path root) throws Exception {
+        Path small = Files.write(root.resolve("small.txt"), "tiny".getBytes(StandardCharsets.UTF_8));
+        Path large = Files.write(root.resolve("large.bin"), new byte[StaticFiles.INLINE_MAX + 1]);
+        StaticFiles.FileFacts facts = StaticFiles.inspect(small, root, null, StaticFiles.INLINE_BUDGET);
+        assertThat(facts.content().toString(StandardCharsets.UTF_8)).isEqualTo("tiny");
+        assertThat(StaticFiles.inspect(large, root, null, StaticFiles.INLINE_BUDGET).content()).isNull();
+        assertThat(StaticFiles.inspect(small, root, null, 3).content()).as("budget left: 3 bytes").isNull();
+    }
+
+    @Test
+    void unchangedContentsAreReusedAndChangedOnesReread(@TempDir Path root) throws Exception {
+        Path file = Files.write(root.resolve("a.txt"), "one".getBytes(StandardCharsets.UTF_8));
+        StaticFiles.FileFacts first = StaticFiles.inspect(file, root, null, StaticFiles.INLINE_BUDGET);
+        assertThat(StaticFiles.inspect(file, root, first, StaticFiles.INLINE_BUDGET).content()).isSameAs(first.content());
+        Files.write(file, "three".getBytes(StandardCharsets.UTF_8));
+        StaticFiles.FileFacts changed = StaticFiles.inspect(file, root, first, StaticFiles.INLINE_BUDGET);
+        assertThat(changed.content().toString(StandardCharsets.UTF_8)).isEqualTo("three");
+        assertThat(changed.etag()).isNotEqualTo(first.etag());
+    }
 
     @Test
     void resolvesInsideTheMount() {
