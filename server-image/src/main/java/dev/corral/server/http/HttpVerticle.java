@@ -38,7 +38,14 @@ final class HttpVerticle extends VerticleBase {
                 .setMaxInitialLineLength(settings.maxRequestLine())
                 .setHandle100ContinueAutomatically(true)
                 // HTTP/1.1 only, as gunicorn and uvicorn serve: no h2c upgrade behind the pod's Service.
-                .setHttp2ClearTextEnabled(false);
+                .setHttp2ClearTextEnabled(false)
+                // No WebSockets are served: without these Vert.x puts a compression-negotiating handler in
+                // every connection's pipeline, which profiled at several percent of the event loop's time.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                // Every touch of a response happens on its connection's event loop (WsgiResponder and
+                // StaticFiles hand over with runOnContext), so Vert.x may skip its cross-thread write queue.
+                .setStrictThreadMode(true);
         server = vertx.createHttpServer(options)
                 .connectionHandler(this::watchHeaders)
                 .invalidRequestHandler(request -> {

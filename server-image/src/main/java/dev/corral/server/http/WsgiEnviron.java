@@ -4,8 +4,6 @@ import dev.corral.server.python.EnvironPairs;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +30,7 @@ public final class WsgiEnviron {
      *         those too, and no environ string may carry one
      */
     public static EnvironPairs build(Request r) {
-        List<String> out = new ArrayList<>(32 + 2 * r.headers().size());
+        List<Map.Entry<String, String>> headers = r.headers();
         String target = r.rawTarget();
         int q = target.indexOf('?');
         String rawPath = q < 0 ? target : target.substring(0, q);
@@ -46,23 +44,16 @@ public final class WsgiEnviron {
         if (!script.isEmpty() && (path.equals(script) || path.startsWith(script + "/"))) {
             pathInfo = path.substring(script.length());
         }
-        add(out, "REQUEST_METHOD", r.method());
-        add(out, "SCRIPT_NAME", script);
-        add(out, "PATH_INFO", pathInfo);
-        add(out, "QUERY_STRING", query);
-        add(out, "RAW_URI", target);
-        add(out, "REQUEST_URI", target);
-        add(out, "SERVER_NAME", r.serverName());
-        add(out, "SERVER_PORT", Integer.toString(r.serverPort()));
-        add(out, "SERVER_PROTOCOL", r.protocol());
-        add(out, "SERVER_SOFTWARE", "corral");
-        add(out, "REMOTE_ADDR", r.remoteAddr());
-        add(out, "REMOTE_PORT", Integer.toString(r.remotePort()));
-        add(out, "wsgi.url_scheme", r.scheme());
 
         // Repeated headers fold into one value: ", " joined, except Cookie which joins with "; " (RFC 6265).
-        Map<String, String> folded = new LinkedHashMap<>();
-        for (Map.Entry<String, String> h : r.headers()) {
+        // A linear scan beats a map here: requests carry a dozen headers, and repeats are rare.
+        int n = headers.size();
+        String[] keys = new String[n];
+        String[] values = new String[n];
+        int distinct = 0;
+        int chars = 320 + 2 * target.length();
+        next:
+        for (Map.Entry<String, String> h : headers) {
             String name = h.getKey();
             // Like gunicorn, drop names with '_' so X_Forwarded_For cannot pose as X-Forwarded-For.
             if (name.indexOf('_') >= 0) {
@@ -70,23 +61,66 @@ public final class WsgiEnviron {
             }
             String key = environKey(name);
             String value = latin1(h.getValue());
-            folded.merge(key, value, (a, b) -> a + (key.equals("HTTP_COOKIE") ? "; " : ", ") + b);
+            chars += key.length() + value.length() + 2;
+            for (int j = 0; j < distinct; j++) {
+                if (keys[j].equals(key)) {
+                    values[j] = values[j] + (key.equals("HTTP_COOKIE") ? "; " : ", ") + value;
+                    continue next;
+                }
+            }
+            keys[distinct] = key;
+            values[distinct] = value;
+            distinct++;
         }
-        folded.forEach((k, v) -> add(out, k, v));
-        return EnvironPairs.of(out);
-    }
 
-    private static void add(List<String> out, String name, String value) {
-        out.add(name);
-        out.add(value);
+        EnvironPairs.Builder out = EnvironPairs.builder(chars)
+                .add("REQUEST_METHOD", r.method())
+                .add("SCRIPT_NAME", script)
+                .add("PATH_INFO", pathInfo)
+                .add("QUERY_STRING", query)
+                .add("RAW_URI", target)
+                .add("REQUEST_URI", target)
+                .add("SERVER_NAME", r.serverName())
+                .add("SERVER_PORT", Integer.toString(r.serverPort()))
+                .add("SERVER_PROTOCOL", r.protocol())
+                .add("SERVER_SOFTWARE", "corral")
+                .add("REMOTE_ADDR", r.remoteAddr())
+                .add("REMOTE_PORT", Integer.toString(r.remotePort()))
+                .add("wsgi.url_scheme", r.scheme());
+        for (int j = 0; j < distinct; j++) {
+            out.add(keys[j], values[j]);
+        }
+        return out.build();
     }
 
     static String environKey(String headerName) {
+        String known = KNOWN_KEYS.get(headerName);
+        if (known != null) {
+            return known;
+        }
         String upper = headerName.toUpperCase(Locale.ROOT).replace('-', '_');
         if (upper.equals("CONTENT_TYPE") || upper.equals("CONTENT_LENGTH")) {
             return upper;
         }
         return "HTTP_" + upper;
+    }
+
+    /** Keys of the headers nearly every request carries, in the spellings clients send, computed once. */
+    private static final Map<String, String> KNOWN_KEYS = knownKeys("Host", "User-Agent", "Accept", "Accept-Encoding",
+            "Accept-Language", "Connection", "Cookie", "Authorization", "Referer", "Origin", "Cache-Control", "Pragma",
+            "If-None-Match", "If-Modified-Since", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-Ip",
+            "X-Request-Id", "Upgrade-Insecure-Requests", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest",
+            "Content-Type", "Content-Length", "Traceparent");
+
+    private static Map<String, String> knownKeys(String... names) {
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (String name : names) {
+            String upper = name.toUpperCase(Locale.ROOT).replace('-', '_');
+            String key = upper.equals("CONTENT_TYPE") || upper.equals("CONTENT_LENGTH") ? upper : "HTTP_" + upper;
+            keys.put(name, key);
+            keys.put(name.toLowerCase(Locale.ROOT), key);
+        }
+        return Map.copyOf(keys);
     }
 
     /** Header values arrive as latin-1 already; anything wider was decoded as UTF-8 and goes back to bytes. */

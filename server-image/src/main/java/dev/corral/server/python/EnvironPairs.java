@@ -30,18 +30,45 @@ public final class EnvironPairs {
         if (pairs.size() % 2 != 0) {
             throw new IllegalArgumentException("environ pairs must alternate names and values");
         }
-        StringBuilder out = new StringBuilder(pairs.size() * 16);
-        for (int i = 0; i < pairs.size(); i++) {
-            String s = pairs.get(i);
-            if (s.indexOf(SEPARATOR) >= 0) {
-                throw new IllegalArgumentException("an environ " + (i % 2 == 0 ? "name" : "value") + " contains a NUL character");
-            }
-            if (i > 0) {
+        Builder out = builder(pairs.size() * 16);
+        for (int i = 0; i < pairs.size(); i += 2) {
+            out.add(pairs.get(i), pairs.get(i + 1));
+        }
+        return out.build();
+    }
+
+    /** A builder whose buffer starts at {@code capacity} characters (one request's environ is built in one go). */
+    public static Builder builder(int capacity) {
+        return new Builder(capacity);
+    }
+
+    /** Appends pairs straight into the packed string, with no intermediate list. */
+    public static final class Builder {
+        private final StringBuilder out;
+
+        private Builder(int capacity) {
+            out = new StringBuilder(capacity);
+        }
+
+        public Builder add(String name, String value) {
+            check(name, "name");
+            check(value, "value");
+            if (!out.isEmpty()) {
                 out.append(SEPARATOR);
             }
-            out.append(s);
+            out.append(name).append(SEPARATOR).append(value);
+            return this;
         }
-        return new EnvironPairs(out.toString());
+
+        public EnvironPairs build() {
+            return new EnvironPairs(out.toString());
+        }
+
+        private static void check(String s, String what) {
+            if (s.indexOf(SEPARATOR) >= 0) {
+                throw new IllegalArgumentException("an environ " + what + " contains a NUL character");
+            }
+        }
     }
 
     public static EnvironPairs of(String... pairs) {
