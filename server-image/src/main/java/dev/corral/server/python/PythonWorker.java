@@ -36,6 +36,8 @@ final class PythonWorker implements Runnable {
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final Thread thread;
+    /** One of the workers the pool starts with: imports its own interpreter rather than taking a spare. */
+    private final boolean firstGeneration;
     private volatile ActiveCall active;
     private volatile boolean stopRequested;
     /** Set when the supervisor gave this worker's slot to a replacement while it was stuck. */
@@ -43,8 +45,10 @@ final class PythonWorker implements Runnable {
     /** Set when an error escaped the worker's loop and ended its thread. */
     private volatile Throwable diedOf;
 
-    PythonWorker(int id, BlockingQueue<WsgiCall> queue, SpareApplications spares, WorkerEvents events, Recycling recycling) {
+    PythonWorker(int id, BlockingQueue<WsgiCall> queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
+                 boolean firstGeneration) {
         this.id = id;
+        this.firstGeneration = firstGeneration;
         this.queue = queue;
         this.spares = spares;
         this.events = events;
@@ -96,7 +100,7 @@ final class PythonWorker implements Runnable {
     public void run() {
         WsgiApplication app;
         try {
-            app = spares.take();
+            app = firstGeneration ? spares.fresh() : spares.take();
             loaded.complete(null);
         } catch (BundleImportException | RuntimeException e) {
             loaded.completeExceptionally(e);

@@ -37,6 +37,15 @@ final class SpareApplications implements AutoCloseable {
         return app != null ? app : loader.load();
     }
 
+    /**
+     * An interpreter imported now, on the caller's thread, without starting a spare: for the workers'
+     * first interpreters, so that start-up does not import one more copy than it needs while it
+     * competes for the same cores (the pool starts the spare once the workers are ready).
+     */
+    WsgiApplication fresh() throws BundleImportException {
+        return loader.load();
+    }
+
     /** Starts building spares until {@code target} are ready or under way. */
     void refill() {
         while (!closed && ready.size() + building.get() < target) {

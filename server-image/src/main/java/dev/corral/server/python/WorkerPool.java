@@ -40,9 +40,9 @@ public final class WorkerPool {
         this.spares = new SpareApplications(() -> WsgiApplication.load(runtime, bundle, settings.tempDir(), settings.env()), 1);
         PythonWorker.Recycling recycling = new PythonWorker.Recycling(settings.maxRequests(), settings.maxRequestsJitter());
         for (int i = 0; i < settings.workers(); i++) {
-            workers.add(new PythonWorker(i, queue, spares, events, recycling));
+            workers.add(new PythonWorker(i, queue, spares, events, recycling, true));
         }
-        this.supervisor = new WorkerSupervisor(workers, slot -> new PythonWorker(slot, queue, spares, events, recycling),
+        this.supervisor = new WorkerSupervisor(workers, slot -> new PythonWorker(slot, queue, spares, events, recycling, false),
                 events, settings.supervisorTick(), settings.budgetGrace());
     }
 

@@ -32,8 +32,10 @@ final class WsgiApplication implements AutoCloseable {
         try {
             context.eval(DRIVER);
             Value driver = context.getBindings("python");
-            Value describe = context.eval("python", "import traceback\n"
-                    + "def _describe(e):\n    return ''.join(traceback.format_exception(e))\n_describe");
+            // traceback is imported at the first failure, not here: on a cold engine its import took 3.4-4 s
+            // of the interpreter's start (of about 10 s), and most interpreters never format an error.
+            Value describe = context.eval("python",
+                    "def _describe(e):\n    import traceback\n    return ''.join(traceback.format_exception(e))\n_describe");
             Value handle;
             try {
                 handle = driver.getMember("load").execute(bundle.root().toString(),
