@@ -139,6 +139,26 @@ def wrk(url, conns, seconds, script=None):
             "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
 
 
+def warm(server, url, conns, minimum, limit=240):
+    """Discarded load until the server's JIT has settled: at least `minimum` seconds, then 5 s runs until two
+    in a row agree within 5% (GraalPy's compiler runs on the JVM and can take over a minute on two cores;
+    a fixed 20-30 s left some rounds at a third of the settled speed). Then waits for background
+    compilation to finish, so it does not steal CPU from the next server measured."""
+    began, previous = time.monotonic(), None
+    while True:
+        rps = wrk(url, conns, 5)["rps"]
+        elapsed = time.monotonic() - began
+        if elapsed >= limit or (elapsed >= minimum and previous and abs(rps / previous - 1) <= 0.05):
+            break
+        previous = rps
+    for _ in range(60):
+        before = cpu_ticks(server.pids())
+        time.sleep(1)
+        if cpu_ticks(server.pids()) - before <= TICKS * 0.05:
+            break
+    return time.monotonic() - began
+
+
 def measured(server, url, conns, seconds):
     """A wrk run, with the server's CPU time per request over it."""
     pids = server.pids()
@@ -253,7 +273,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10, help="length of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; servers are interleaved within each")
-    parser.add_argument("--warmup", type=int, default=20, help="seconds of discarded load per server before measuring (the JIT's)")
+    parser.add_argument("--warmup", type=int, default=60,
+                        help="least seconds of discarded load for each Corral server before measuring; load goes on until"
+                             " throughput is steady (the JIT's warm-up); peers get 5 s")
     parser.add_argument("--scenarios", default="", help="comma-separated scenario names to run (default: all), e.g. hello-c100")
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed scenario")
     parser.add_argument("--java", default=os.environ.get("CORRAL_JAVA", "java"), help="a JDK 25 java, for the mixed-load client")
@@ -277,9 +299,15 @@ def main():
             server.start(work)
             print("%-24s ready in %5.2f s" % (server.name, server.start_to_ready), flush=True)
             results["servers"][server.name] = {"start_to_ready_s": round(server.start_to_ready, 2)}
+        warmed = set()
         for name, path, conns, names in SCENARIOS:
             for server_name in names:
-                wrk(servers[server_name].url(path), conns, args.warmup if server_name.startswith("corral") else 5)
+                if server_name.startswith("corral"):
+                    took = warm(servers[server_name], servers[server_name].url(path), conns, 10 if server_name in warmed else args.warmup)
+                    warmed.add(server_name)
+                    print("warmed %-24s on %-16s in %5.1f s" % (server_name, name, took), flush=True)
+                else:
+                    wrk(servers[server_name].url(path), conns, 5)
         for round_no in range(args.rounds):
             for name, path, conns, names in SCENARIOS:
                 for server_name in (names if round_no % 2 == 0 else list(reversed(names))):
@@ -293,6 +321,10 @@ def main():
                 results["scenarios"][name][server_name + ":syscalls_per_request"] = s
         results["mixed"] = {}
         for server_name in ([] if args.no_mixed else ["corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"]):
+            if server_name.startswith("corral"):
+                # Same JIT warm-up as the throughput servers, then one discarded mixed run for the heavy route.
+                warm(servers[server_name], servers[server_name].url("/"), 16, args.warmup)
+                mixed(servers[server_name], args.seconds, args.java)
             results["mixed"][server_name] = mixed(servers[server_name], args.seconds * 2, args.java)
             print("mixed %-24s %s" % (server_name, results["mixed"][server_name]), flush=True)
         for server in servers.values():

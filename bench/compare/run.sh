@@ -2,7 +2,7 @@
 # The whole comparison in one command: Corral vs nginx, uvicorn and gunicorn (sync, gthread) on this
 # machine, loopback only, bounded in time (about 15 minutes with the defaults). Installs missing peers
 # from Debian (and says so), builds Corral's server if needed, then writes results/compare-*.{md,json}.
-#   bench/compare/run.sh [--seconds 10] [--rounds 3] [--warmup 20]
+#   bench/compare/run.sh [--seconds 10] [--rounds 3] [--warmup 60]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
