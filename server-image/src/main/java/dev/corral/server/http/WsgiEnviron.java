@@ -95,9 +95,10 @@ public final class WsgiEnviron {
 
     static String environKey(String headerName) {
         String known = KNOWN_KEYS.get(headerName);
-        if (known != null) {
-            return known;
-        }
+        return known != null ? known : computeKey(headerName);
+    }
+
+    private static String computeKey(String headerName) {
         String upper = headerName.toUpperCase(Locale.ROOT).replace('-', '_');
         if (upper.equals("CONTENT_TYPE") || upper.equals("CONTENT_LENGTH")) {
             return upper;
@@ -115,8 +116,7 @@ public final class WsgiEnviron {
     private static Map<String, String> knownKeys(String... names) {
         Map<String, String> keys = new java.util.HashMap<>();
         for (String name : names) {
-            String upper = name.toUpperCase(Locale.ROOT).replace('-', '_');
-            String key = upper.equals("CONTENT_TYPE") || upper.equals("CONTENT_LENGTH") ? upper : "HTTP_" + upper;
+            String key = computeKey(name);
             keys.put(name, key);
             keys.put(name.toLowerCase(Locale.ROOT), key);
         }

@@ -11,7 +11,6 @@ import java.util.List;
  * refused before it gets here.
  */
 public final class EnvironPairs {
-    static final char SEPARATOR = '\0';
     static final EnvironPairs EMPTY = new EnvironPairs("");
 
     private final String packed;
@@ -26,13 +25,13 @@ public final class EnvironPairs {
     }
 
     /** Packs names and values; a NUL inside one is refused rather than silently splitting it. */
-    public static EnvironPairs of(List<String> pairs) {
-        if (pairs.size() % 2 != 0) {
+    public static EnvironPairs of(String... pairs) {
+        if (pairs.length % 2 != 0) {
             throw new IllegalArgumentException("environ pairs must alternate names and values");
         }
-        Builder out = builder(pairs.size() * 16);
-        for (int i = 0; i < pairs.size(); i += 2) {
-            out.add(pairs.get(i), pairs.get(i + 1));
+        Builder out = builder(pairs.length * 16);
+        for (int i = 0; i < pairs.length; i += 2) {
+            out.add(pairs[i], pairs[i + 1]);
         }
         return out.build();
     }
@@ -54,9 +53,9 @@ public final class EnvironPairs {
             check(name, "name");
             check(value, "value");
             if (!out.isEmpty()) {
-                out.append(SEPARATOR);
+                out.append(NulSeparated.SEPARATOR);
             }
-            out.append(name).append(SEPARATOR).append(value);
+            out.append(name).append(NulSeparated.SEPARATOR).append(value);
             return this;
         }
 
@@ -65,29 +64,14 @@ public final class EnvironPairs {
         }
 
         private static void check(String s, String what) {
-            if (s.indexOf(SEPARATOR) >= 0) {
+            if (s.indexOf(NulSeparated.SEPARATOR) >= 0) {
                 throw new IllegalArgumentException("an environ " + what + " contains a NUL character");
             }
         }
     }
 
-    public static EnvironPairs of(String... pairs) {
-        return of(List.of(pairs));
-    }
-
     /** The names and values again, in order (for tests and diagnostics; the hot path never unpacks). */
     public List<String> unpack() {
-        List<String> out = new ArrayList<>();
-        if (packed.isEmpty()) {
-            return out;
-        }
-        int start = 0;
-        for (int i = 0; i <= packed.length(); i++) {
-            if (i == packed.length() || packed.charAt(i) == SEPARATOR) {
-                out.add(packed.substring(start, i));
-                start = i + 1;
-            }
-        }
-        return out;
+        return packed.isEmpty() ? new ArrayList<>() : NulSeparated.split(packed);
     }
 }

@@ -1,6 +1,5 @@
 package dev.corral.server.python;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,15 +14,10 @@ public record ResponseHead(int status, String reason, List<String> headers) {
     }
 
     public static ResponseHead parse(String packed) {
-        int end = packed.indexOf(EnvironPairs.SEPARATOR);
-        String status = end < 0 ? packed : packed.substring(0, end);
+        List<String> fields = NulSeparated.split(packed);
+        String status = fields.get(0);
         int code = (status.charAt(0) - '0') * 100 + (status.charAt(1) - '0') * 10 + (status.charAt(2) - '0');
-        List<String> headers = new ArrayList<>();
-        while (end >= 0) {
-            int start = end + 1;
-            end = packed.indexOf(EnvironPairs.SEPARATOR, start);
-            headers.add(end < 0 ? packed.substring(start) : packed.substring(start, end));
-        }
+        List<String> headers = fields.subList(1, fields.size());
         if (headers.size() % 2 != 0) {
             throw new IllegalArgumentException("response head has a header name without a value");
         }
