@@ -3,6 +3,8 @@ package dev.corral.operator.reconciler;
 import com.sun.net.httpserver.HttpServer;
 import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.status.VerticalScalingStatus;
+import dev.corral.operator.customresource.status.WebAppStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -85,8 +87,18 @@ class AutoscalingIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
     }
 
-    private WebApp current() {
-        return client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+    /** The status the operator last wrote; until it has written one, an assertion failure that {@code await} retries. */
+    private WebAppStatus status() {
+        WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+        assertThat(webApp).isNotNull();
+        assertThat(webApp.getStatus()).as("status written by the operator").isNotNull();
+        return webApp.getStatus();
+    }
+
+    private VerticalScalingStatus autoscalingStatus() {
+        WebAppStatus status = status();
+        assertThat(status.getAutoscaling()).as("autoscaling status").isNotNull();
+        return status.getAutoscaling();
     }
 
     private Container deploymentContainer() {
@@ -119,10 +131,9 @@ class AutoscalingIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("768Mi"));   // 512Mi x 1.5
             assertThat(deploymentContainer().getResources().getRequests().get("memory")).isEqualTo(new Quantity("768Mi"));
-            WebApp webApp = current();
-            assertThat(webApp.getStatus().getEffectiveResources().getMemory()).isEqualTo("768Mi");
-            assertThat(webApp.getStatus().getAutoscaling().getMemoryRaises()).isEqualTo(1);
-            assertThat(webApp.getStatus().getAutoscaling().getApplyMethod()).isEqualTo("Rollout");
+            assertThat(status().getEffectiveResources().getMemory()).isEqualTo("768Mi");
+            assertThat(autoscalingStatus().getMemoryRaises()).isEqualTo(1);
+            assertThat(autoscalingStatus().getApplyMethod()).isEqualTo("Rollout");
             assertThat(events("QuotaRaised")).singleElement().satisfies(e -> {
                 assertThat(e.getType()).isEqualTo("Normal");
                 assertThat(e.getMessage()).startsWith("memory raised from 512Mi to 768Mi: 1 OOM kill(s)").endsWith("(applied by rollout)");
@@ -136,8 +147,7 @@ class AutoscalingIT {
 
         oomKilledPod("hello-k3");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            WebApp webApp = current();
-            assertThat(webApp.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(status().getConditions()).anySatisfy(c -> {
                 assertThat(c.getType()).isEqualTo("MemoryLeakSuspected");
                 assertThat(c.getStatus()).isEqualTo("True");
                 assertThat(c.getMessage()).contains("at the memory ceiling 1Gi");
@@ -162,7 +172,7 @@ class AutoscalingIT {
             Pod running = client.pods().inNamespace(NS).withName("hello-run").get();
             assertThat(running.getSpec().getContainers().get(0).getResources().getLimits())
                     .containsEntry("memory", new Quantity("768Mi")).containsEntry("cpu", new Quantity("500m"));
-            assertThat(current().getStatus().getAutoscaling().getApplyMethod()).isEqualTo("InPlace");
+            assertThat(autoscalingStatus().getApplyMethod()).isEqualTo("InPlace");
             assertThat(events("QuotaRaised")).singleElement().satisfies(e -> assertThat(e.getMessage()).endsWith("(applied in place)"));
         });
         assertThat(limit(deploymentContainer(), "memory")).as("no rollout: the template keeps the spec's quota").isEqualTo(new Quantity("512Mi"));
@@ -206,7 +216,7 @@ class AutoscalingIT {
                 assertThat(m.getPods().getTarget().getAverageValue()).isEqualTo(new Quantity("20"));
             });
             assertThat(hpa.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("WebApp"));
-            assertThat(current().getStatus().getAutoscaling()).isNotNull();
+            autoscalingStatus();
         });
         // Throttled for well past sustainFor: with the HPA on, CPU is its to scale (by pods), not the quota's.
         Thread.sleep(4000);
@@ -227,7 +237,7 @@ class AutoscalingIT {
                 vertical: {minMemory: 2Gi, maxMemory: 1Gi}
                 horizontal: {minReplicas: 5, maxReplicas: 2}
                 """), WebApp.class)).inNamespace(NS).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current().getStatus().getConditions()).anySatisfy(c -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("Ready");
             assertThat(c.getReason()).isEqualTo("InvalidSpec");
             assertThat(c.getMessage()).contains("minMemory (2Gi) exceeds maxMemory (1Gi)").contains("maxReplicas (2) must be at least minReplicas (5)");
