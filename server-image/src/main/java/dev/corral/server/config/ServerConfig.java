@@ -19,6 +19,7 @@ public record ServerConfig(
         int adminPort,
         int workers,
         int queueSize,
+        Duration maxQueueWait,
         int eventLoops,
         long maxBodySize,
         int maxHeaderSize,

@@ -88,6 +88,7 @@ public final class ServerConfigParser {
                 port(raw, ServerOption.ADMIN_PORT),
                 countOrAuto(raw, ServerOption.WORKERS, 512),
                 countOrAuto(raw, ServerOption.QUEUE_SIZE, 1_000_000),
+                duration(raw, ServerOption.MAX_QUEUE_WAIT),
                 countOrAuto(raw, ServerOption.EVENT_LOOPS, 256),
                 bytes(raw, ServerOption.MAX_BODY_SIZE, 0, Long.MAX_VALUE),
                 (int) bytes(raw, ServerOption.MAX_HEADER_SIZE, 1024, 1 << 20),

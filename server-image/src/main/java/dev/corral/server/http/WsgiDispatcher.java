@@ -2,6 +2,7 @@ package dev.corral.server.http;
 
 import dev.corral.server.admin.ServerMetrics;
 import dev.corral.server.budget.BudgetRules;
+import dev.corral.server.python.Admission;
 import dev.corral.server.python.EnvironPairs;
 import dev.corral.server.python.WorkerPool;
 import dev.corral.server.python.WsgiCall;
@@ -21,7 +22,7 @@ import java.util.Map;
 
 /**
  * Takes a request bound for Python: reads its body within the size limit, builds the environ, and
- * queues it for a worker. Runs on the event loop and never blocks; a full queue is answered 503 at once.
+ * queues it for a worker. Runs on the event loop and never blocks; a full queue, or too long a wait, is answered 503 at once.
  */
 final class WsgiDispatcher {
     private final WorkerPool pool;
@@ -100,17 +101,19 @@ final class WsgiDispatcher {
         BudgetRules.Route route = budgets.forPath(request.path());
         ConcurrencyLane lane = lanes.get(route.prefix());
         if (lane == null) {
-            if (!pool.submit(new WsgiCall(environ, body, responder, route.budget(), route.prefix()))) {
-                atCapacity(exchange, response, "queue_full");
+            Admission admission = pool.submit(new WsgiCall(environ, body, responder, route.budget(), route.prefix()));
+            if (admission != Admission.QUEUED) {
+                atCapacity(exchange, response, admission.reason());
             }
             return;
         }
         WsgiCall call = new WsgiCall(environ, body, responder, route.budget(), route.prefix(), lane::leave);
         boolean admitted = lane.enter(() -> {
             // May run later on a worker thread, when this route's previous request finishes.
-            if (!pool.submit(call)) {
+            Admission admission = pool.submit(call);
+            if (admission != Admission.QUEUED) {
                 lane.leave();
-                loop.runOnContext(v -> atCapacity(exchange, response, "queue_full"));
+                loop.runOnContext(v -> atCapacity(exchange, response, admission.reason()));
             }
         });
         if (!admitted) {

@@ -96,8 +96,8 @@ public final class CorralServer {
         await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort(), ExitCode.CANNOT_BIND);
 
         int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());
-        int queue = config.queueSize() > 0 ? config.queueSize() : 64 * workers;
-        pool = new WorkerPool(runtime, bundle, new WorkerPool.Settings(workers, queue, tempDir, passedEnv(),
+        int queue = config.queueSize() > 0 ? config.queueSize() : 512 * workers;
+        pool = new WorkerPool(runtime, bundle, new WorkerPool.Settings(workers, queue, config.maxQueueWait(), tempDir, passedEnv(),
                 config.maxRequests(), config.maxRequestsJitter(), config.budgetGrace(), SUPERVISOR_TICK), metrics);
         metrics.watch(pool);
         try {
@@ -106,7 +106,7 @@ public final class CorralServer {
             throw new StartupException(ExitCode.BUNDLE_IMPORT_FAILED, e.getMessage(), e);
         }
         LOG.log(System.Logger.Level.INFO, "imported " + bundle.manifest().entrypoint() + " from " + bundle.root()
-                + " into " + workers + " workers (queue " + queue + ")");
+                + " into " + workers + " workers (queue " + queue + ", max wait " + config.maxQueueWait().toMillis() + " ms)");
 
         frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
                 config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout()),

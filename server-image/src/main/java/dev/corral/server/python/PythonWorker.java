@@ -5,7 +5,6 @@ import dev.corral.server.budget.RequestBudget;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -29,7 +28,7 @@ final class PythonWorker implements Runnable {
     }
 
     private final int id;
-    private final BlockingQueue<WsgiCall> queue;
+    private final RequestQueue queue;
     private final SpareApplications spares;
     private final WorkerEvents events;
     private final Recycling recycling;
@@ -45,7 +44,7 @@ final class PythonWorker implements Runnable {
     /** Set when an error escaped the worker's loop and ended its thread. */
     private volatile Throwable diedOf;
 
-    PythonWorker(int id, BlockingQueue<WsgiCall> queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
+    PythonWorker(int id, RequestQueue queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
                  boolean firstGeneration) {
         this.id = id;
         this.firstGeneration = firstGeneration;
@@ -151,6 +150,7 @@ final class PythonWorker implements Runnable {
     private String serve(WsgiCall call, WsgiApplication app) {
         ActiveCall running = new ActiveCall(call, app);
         active = running;
+        long start = System.nanoTime();
         try {
             app.call(call);
             return null;
@@ -161,6 +161,7 @@ final class PythonWorker implements Runnable {
             call.response().fail(500, "the server failed while handling this request");
             return null;
         } finally {
+            queue.served(System.nanoTime() - start);
             running.settle();
             active = null;
             call.onDone().run();

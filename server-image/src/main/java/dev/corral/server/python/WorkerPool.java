@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -16,17 +14,17 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Python workers behind one bounded queue, watched by a {@link WorkerSupervisor}. A request that finds
- * the queue full is refused at once (the caller answers 503) rather than queued without bound.
+ * the queue full, or the wait in it longer than the limit, is refused at once (the caller answers 503)
+ * rather than queued without bound.
  */
 public final class WorkerPool {
-    private final BlockingQueue<WsgiCall> queue;
+    private final RequestQueue queue;
     private final List<PythonWorker> workers = new CopyOnWriteArrayList<>();
-    private final int queueCapacity;
     private final SpareApplications spares;
     private final WorkerSupervisor supervisor;
 
     /** Settings of the pool: workers, waiting requests, what Python may see, recycling and enforcement. */
-    public record Settings(int workers, int queueCapacity, Path tempDir, Map<String, String> env,
+    public record Settings(int workers, int queueCapacity, Duration maxQueueWait, Path tempDir, Map<String, String> env,
                            int maxRequests, int maxRequestsJitter, Duration budgetGrace, Duration supervisorTick) {
         public Settings {
             env = Map.copyOf(env);
@@ -34,9 +32,7 @@ public final class WorkerPool {
     }
 
     public WorkerPool(PythonRuntime runtime, Bundle bundle, Settings settings, WorkerEvents events) {
-        // Room for the stop markers on top of the configured capacity, so stopping never blocks.
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
-        this.queueCapacity = settings.queueCapacity();
+        this.queue = new RequestQueue(settings.queueCapacity(), settings.maxQueueWait(), settings.workers());
         this.spares = new SpareApplications(() -> WsgiApplication.load(runtime, bundle, settings.tempDir(), settings.env()), 1);
         PythonWorker.Recycling recycling = new PythonWorker.Recycling(settings.maxRequests(), settings.maxRequestsJitter());
         for (int i = 0; i < settings.workers(); i++) {
@@ -61,9 +57,9 @@ public final class WorkerPool {
         spares.refill();
     }
 
-    /** Queues a request; false when the queue is full and the request must be refused. */
-    public boolean submit(WsgiCall call) {
-        return queue.size() < queueCapacity && queue.offer(call);
+    /** Queues a request, or says why it must be refused: the queue is full, or its wait would be too long. */
+    public Admission submit(WsgiCall call) {
+        return queue.offer(call);
     }
 
     public int size() {
@@ -94,7 +90,12 @@ public final class WorkerPool {
     }
 
     public int queueCapacity() {
-        return queueCapacity;
+        return queue.capacity();
+    }
+
+    /** Recent mean wall time of a request in a worker, in nanoseconds (what the queue's time bound uses). */
+    public long serviceNanos() {
+        return queue.serviceNanos();
     }
 
     /** Interpreters imported and waiting to replace a cancelled or recycled one. */
@@ -105,7 +106,7 @@ public final class WorkerPool {
     /** Lets queued and running requests finish, then closes every interpreter; false if the deadline passed first. */
     public boolean stop(Duration deadline) throws InterruptedException {
         for (int i = 0; i < workers.size(); i++) {
-            queue.offer(PythonWorker.STOP);
+            queue.stopOne();
         }
         try {
             CompletableFuture.allOf(workers.stream().map(PythonWorker::stopped).toArray(CompletableFuture[]::new))

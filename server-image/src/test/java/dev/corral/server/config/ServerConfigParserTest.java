@@ -24,6 +24,17 @@ class ServerConfigParserTest {
         assertThat(config.envPass()).isEmpty();
         assertThat(config.budget()).isEqualTo(new dev.corral.server.budget.RequestBudget(Duration.ofSeconds(30), Duration.ofSeconds(10), 1L << 30));
         assertThat(config.maxRequests()).isZero();
+        assertThat(config.queueSize()).as("auto").isZero();
+        assertThat(config.maxQueueWait()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theQueueWaitBoundIsSettableAndZeroTurnsItOff() throws ConfigException {
+        assertThat(new ServerConfigParser(Map.of("CORRAL_MAX_QUEUE_WAIT", "250ms")).parse(new String[0]).maxQueueWait())
+                .isEqualTo(Duration.ofMillis(250));
+        assertThat(new ServerConfigParser(Map.of()).parse(new String[]{"--max-queue-wait", "0"}).maxQueueWait()).isZero();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ServerConfigParser(Map.of()).parse(new String[]{"--max-queue-wait", "a while"}))
+                .hasMessageContaining("--max-queue-wait (CORRAL_MAX_QUEUE_WAIT) is 'a while'");
     }
 
     @Test

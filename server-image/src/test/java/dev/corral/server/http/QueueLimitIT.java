@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Backpressure at the door: with every worker busy and the queue full, new requests get 503 at once. */
+/** Backpressure at the door: with every worker busy and the queue full, or its wait too long, new requests get 503 at once. */
 class QueueLimitIT {
     @TempDir
     Path temp;
@@ -42,6 +42,31 @@ class QueueLimitIT {
             statuses.add(queued.join().statusCode());
             assertThat(statuses).containsExactly(200, 200);
             assertThat(server.admin("/metrics").body()).contains("corral_requests_rejected_total{reason=\"queue_full\"} 1.0");
+        }
+    }
+
+    @Test
+    void aRequestThatWouldWaitLongerThanMaxQueueWaitGets503WhileTheQueueHasRoom() throws Exception {
+        Path bundle = Path.of(getClass().getResource("/bundles/pep3333").toURI());
+        try (RunningServer server = RunningServer.start(bundle, temp, "--workers", "1", "--max-queue-wait", "100ms")) {
+            // Teaches the server that a request takes about a second (at least 1/8 of one, were there earlier requests).
+            assertThat(server.get("/sleep?1").statusCode()).isEqualTo(200);
+            CompletableFuture<HttpResponse<String>> running = CompletableFuture.supplyAsync(() -> get(server, "/sleep?3"));
+            awaitMetric(server, "corral_workers{state=\"busy\"} 1.0");
+            // Nobody waits yet: admitted, whatever requests take.
+            CompletableFuture<HttpResponse<String>> queued = CompletableFuture.supplyAsync(() -> get(server, "/sleep?0.1"));
+            awaitMetric(server, "corral_worker_queue_depth 1.0");
+
+            long start = System.nanoTime();
+            HttpResponse<String> refused = server.get("/list");
+            long refusedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(refused.statusCode()).as("a second's wait ahead, 100 ms allowed; the queue holds 512").isEqualTo(503);
+            assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(refusedMillis).as("refused without waiting").isLessThan(1000);
+            assertThat(running.join().statusCode()).isEqualTo(200);
+            assertThat(queued.join().statusCode()).isEqualTo(200);
+            assertThat(server.admin("/metrics").body()).contains("corral_requests_rejected_total{reason=\"queue_wait\"} 1.0")
+                    .doesNotContain("reason=\"queue_full\"");
         }
     }
 

@@ -59,17 +59,17 @@ class WorkerPoolTest {
         Path bundleRoot = Path.of(getClass().getResource("/bundles/pep3333").toURI());
         RecordingEvents events = new RecordingEvents();
         try (PythonRuntime runtime = new PythonRuntime()) {
-            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp), new WorkerPool.Settings(1, 8, temp, Map.of(),
+            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp), new WorkerPool.Settings(1, 8, Duration.ZERO, temp, Map.of(),
                     0, 0, Duration.ofSeconds(1), Duration.ofMillis(5)), events);
             pool.start();
             assertThat(pool.live()).isEqualTo(1);
 
-            assertThat(pool.submit(call(new FatalChannel()))).isTrue();
+            assertThat(pool.submit(call(new FatalChannel()))).isEqualTo(Admission.QUEUED);
             await().atMost(Duration.ofSeconds(60)).until(() -> events.events.contains("replaced died"));
             await().atMost(Duration.ofSeconds(60)).until(() -> pool.live() == 1);
 
             RecordingChannel after = new RecordingChannel();
-            assertThat(pool.submit(call(after))).isTrue();
+            assertThat(pool.submit(call(after))).isEqualTo(Admission.QUEUED);
             await().atMost(Duration.ofSeconds(60)).until(() -> after.events.contains("complete"));
             assertThat(after.text()).isEqualTo("hello");
             assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
