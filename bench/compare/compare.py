@@ -5,7 +5,9 @@ Starts every server on 127.0.0.1, warms each up (runs discarded), then measures 
 servers interleaved within each round, and reports medians and per-round ratios (Corral over nginx and
 over uvicorn, pair by pair: absolute numbers move between runs on a shared machine). Also: CPU time and
 syscalls per request (perf stat on the server's processes, in a separate run so tracing does not slow
-the throughput runs), peak RSS, start-to-ready, and the mixed scenario (10% CPU-heavy requests).
+the throughput runs), peak RSS, RSS after the load has stopped (idle), start-to-ready, and the mixed
+scenario (10% CPU-heavy requests). Corral servers run as in their pod: the image's JAVA_OPTS inside a
+memory cgroup (1 GiB by default; the JVM sizes its heap and picks its collector from the limit).
 Writes results/compare-<time>.json and .md. Loopback only; every run is bounded in time.
 """
 import argparse
@@ -68,22 +70,62 @@ def cpu_ticks(pids):
     return total
 
 
-def peak_rss_kib(pids):
+def rss_kib(pids, field="VmRSS"):
+    """Resident memory of the processes now (VmRSS) or at their peak (VmHWM)."""
     total = 0
     for pid in pids:
         try:
             with open("/proc/%d/status" % pid) as f:
                 for line in f:
-                    if line.startswith("VmHWM:"):
+                    if line.startswith(field + ":"):
                         total += int(line.split()[1])
         except OSError:
             pass
     return total
 
 
+class MemoryCgroup:
+    """A memory-limited cgroup (v1 or v2) for one server, as a pod's limit; None where cgroups are not writable."""
+
+    @staticmethod
+    def create(name, limit_mib):
+        v1 = "/sys/fs/cgroup/memory"
+        try:
+            if os.path.isdir(v1):
+                path = os.path.join(v1, name)
+                os.makedirs(path, exist_ok=True)
+                with open(os.path.join(path, "memory.limit_in_bytes"), "w") as f:
+                    f.write(str(limit_mib << 20))
+                return MemoryCgroup(path, "tasks")
+            if os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
+                path = os.path.join("/sys/fs/cgroup", name)
+                os.makedirs(path, exist_ok=True)
+                with open(os.path.join(path, "memory.max"), "w") as f:
+                    f.write(str(limit_mib << 20))
+                return MemoryCgroup(path, "cgroup.procs")
+        except OSError as e:
+            print("warning: cannot create a memory cgroup for %s (%s): it runs without a memory limit" % (name, e), flush=True)
+        return None
+
+    def __init__(self, path, procs_file):
+        self.path, self.procs_file = path, procs_file
+
+    def enter(self):
+        """Moves the calling process in; run in the child before exec."""
+        with open(os.path.join(self.path, self.procs_file), "w") as f:
+            f.write(str(os.getpid()))
+
+    def remove(self):
+        try:
+            os.rmdir(self.path)
+        except OSError:
+            pass
+
+
 class Server:
-    def __init__(self, name, cmd, port, cwd=None, env=None, ready_url=None):
-        self.name, self.cmd, self.port, self.cwd = name, cmd, port, cwd
+    def __init__(self, name, cmd, port, cwd=None, env=None, ready_url=None, memory_mib=0):
+        self.name, self.cmd, self.port, self.cwd, self.memory_mib = name, cmd, port, cwd, memory_mib
+        self.cgroup = None
         self.env = dict(os.environ, **(env or {}))
         self.ready_url = ready_url or "http://127.0.0.1:%d/" % port
         self.proc = None
@@ -94,9 +136,11 @@ class Server:
 
     def start(self, log_dir, timeout=300):
         log = open(os.path.join(log_dir, self.name + ".log"), "w")
+        if self.memory_mib:
+            self.cgroup = MemoryCgroup.create("corral-compare-" + self.name, self.memory_mib)
         began = time.monotonic()
         self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=self.cgroup.enter if self.cgroup else None)
         while time.monotonic() - began < timeout:
             if self.proc.poll() is not None:
                 raise SystemExit("%s exited with %s before ready; see %s" % (self.name, self.proc.returncode, log.name))
@@ -119,6 +163,9 @@ class Server:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, 9)
+                self.proc.wait(20)
+        if self.cgroup:
+            self.cgroup.remove()
 
 
 def wrk(url, conns, seconds, script=None):
@@ -202,7 +249,7 @@ def ensure_peers():
         subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
-def build_servers(work):
+def build_servers(work, corral_memory_mib):
     os.chmod(work, 0o755)  # nginx's workers run as nobody and must read the static file
     static = os.path.join(work, "static")
     os.makedirs(static)
@@ -222,9 +269,11 @@ def build_servers(work):
 
     def corral(name, bundle):
         port, admin = free_port(), free_port()
+        # The container image's JAVA_OPTS (server-image/Dockerfile), so the heap is sized as in a pod.
         return Server(name, [CORRAL, "--bundle", bundle, "--host", "127.0.0.1", "--port", str(port), "--admin-host", "127.0.0.1",
                              "--admin-port", str(admin), "--temp-dir", os.path.join(work, name + "-tmp")], port,
-                      ready_url="http://127.0.0.1:%d/readyz" % admin)
+                      env={"JAVA_OPTS": "-XX:MaxRAMPercentage=60"}, ready_url="http://127.0.0.1:%d/readyz" % admin,
+                      memory_mib=corral_memory_mib)
 
     def gunicorn(name, module, kind, cwd=APPS, ready_path="/"):
         port = free_port()
@@ -278,6 +327,10 @@ def main():
                              " throughput is steady (the JIT's warm-up); peers get 5 s")
     parser.add_argument("--scenarios", default="", help="comma-separated scenario names to run (default: all), e.g. hello-c100")
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed scenario")
+    parser.add_argument("--corral-memory", type=int, default=1024,
+                        help="memory limit in MiB of each Corral server's cgroup, as its pod's (0 = none)")
+    parser.add_argument("--idle", type=int, default=45,
+                        help="seconds without load, after the last measurement, before idle RSS is read")
     parser.add_argument("--java", default=os.environ.get("CORRAL_JAVA", "java"), help="a JDK 25 java, for the mixed-load client")
     args = parser.parse_args()
     # The servers run in their own sessions: on SIGTERM/SIGINT, unwind so that `finally` stops every one of them.
@@ -290,7 +343,7 @@ def main():
     if args.scenarios:
         SCENARIOS = [s for s in SCENARIOS if s[0] in args.scenarios.split(",")]
     work = tempfile.mkdtemp(prefix="corral-compare-")
-    servers = build_servers(work)
+    servers = build_servers(work, args.corral_memory)
     used = {n for s in SCENARIOS for n in s[3]} | (set() if args.no_mixed else {"corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"})
     servers = {k: v for k, v in servers.items() if k in used}
     results = {"machine": {"cpus": os.cpu_count(), "kernel": os.uname().release}, "method": vars(args), "servers": {}, "scenarios": {}}
@@ -328,7 +381,10 @@ def main():
             results["mixed"][server_name] = mixed(servers[server_name], args.seconds * 2, args.java)
             print("mixed %-24s %s" % (server_name, results["mixed"][server_name]), flush=True)
         for server in servers.values():
-            results["servers"][server.name]["peak_rss_mib"] = round(peak_rss_kib(server.pids()) / 1024, 1)
+            results["servers"][server.name]["peak_rss_mib"] = round(rss_kib(server.pids(), "VmHWM") / 1024, 1)
+        time.sleep(args.idle)
+        for server in servers.values():
+            results["servers"][server.name]["idle_rss_mib"] = round(rss_kib(server.pids()) / 1024, 1)
     finally:
         for server in servers.values():
             server.stop()
@@ -359,9 +415,9 @@ def write(results):
                 vs("nginx"), vs("uvicorn")))
         if "gunicorn-gthread-bottle" in runs_by and first == "corral-bottle":
             lines.append("| %s | corral-bottle vs gunicorn-gthread | | | | | | | %.2f× | |" % (name, ratio(runs_by["corral-bottle"], runs_by["gunicorn-gthread-bottle"])))
-    lines += ["", "| server | start to ready s | peak RSS MiB |", "|---|---|---|"]
+    lines += ["", "| server | start to ready s | peak RSS MiB | idle RSS MiB |", "|---|---|---|---|"]
     for name, s in results["servers"].items():
-        lines.append("| %s | %.2f | %s |" % (name, s["start_to_ready_s"], s.get("peak_rss_mib", "")))
+        lines.append("| %s | %.2f | %s | %s |" % (name, s["start_to_ready_s"], s.get("peak_rss_mib", ""), s.get("idle_rss_mib", "")))
     lines += ["", "| mixed (10% CPU-heavy, 16 clients) | fast p50 ms | fast p99 ms | errors |", "|---|---|---|---|"]
     for name, m in results.get("mixed", {}).items():
         lines.append("| %s | %s | %s | %s |" % (name, m.get("fast_p50_ms"), m.get("fast_p99_ms"), m.get("errors")))

@@ -32,6 +32,7 @@ public record ServerConfig(
         int maxRequestsJitter,
         Duration drainDelay,
         Duration drainTimeout,
+        Duration idleHeapRelease,
         Mode mode,
         List<String> envPass,
         Path tempDir) {

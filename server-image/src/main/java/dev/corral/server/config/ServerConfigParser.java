@@ -102,6 +102,7 @@ public final class ServerConfigParser {
                 count(raw, ServerOption.MAX_REQUESTS_JITTER),
                 duration(raw, ServerOption.DRAIN_DELAY),
                 duration(raw, ServerOption.DRAIN_TIMEOUT),
+                duration(raw, ServerOption.IDLE_HEAP_RELEASE),
                 mode(raw.get(ServerOption.MODE)),
                 envPass,
                 temp.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "corral") : Path.of(temp));

@@ -28,6 +28,7 @@ public enum ServerOption {
     MAX_REQUESTS_JITTER("max-requests-jitter", "0", "Up to this many extra requests, drawn per worker, so workers do not all recycle at once."),
     DRAIN_DELAY("drain-delay", "2s", "On SIGTERM, readiness turns false at once and the port keeps accepting for this long, so load balancers can react."),
     DRAIN_TIMEOUT("drain-timeout", "30s", "After the drain delay, in-flight requests get this long to finish before the server exits."),
+    IDLE_HEAP_RELEASE("idle-heap-release", "30s", "After this long without requests, collect the heap once so the JVM returns its free part to the OS (0 = never)."),
     MODE("mode", "production", "production refuses to start when Python would run interpreted (no JIT); development only warns."),
     ENV_PASS("env-pass", "", "Comma-separated names of environment variables passed to the Python application (none by default)."),
     TEMP_DIR("temp-dir", "", "Writable directory for the application's temporary files and unpacked archives; empty = the JVM's temp dir.");

@@ -45,6 +45,7 @@ public final class CorralServer {
     private WorkerPool pool;
     private HttpFrontend frontend;
     private AdminServer admin;
+    private IdleHeapRelease idleHeapRelease;
     private int port;
 
     public CorralServer(ServerConfig config, Map<String, String> processEnv) {
@@ -115,6 +116,9 @@ public final class CorralServer {
 
         await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up", ExitCode.BUNDLE_IMPORT_FAILED);
         readiness.ready();
+        WorkerPool served = pool;
+        idleHeapRelease = new IdleHeapRelease(served::lastServedAt, config.idleHeapRelease(), System::nanoTime, System::gc);
+        idleHeapRelease.start();
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         metrics.startToReady(seconds);
         String shownHost = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
@@ -128,6 +132,9 @@ public final class CorralServer {
      */
     public ExitCode drain() throws InterruptedException {
         readiness.draining();
+        if (idleHeapRelease != null) {
+            idleHeapRelease.close();
+        }
         LOG.log(System.Logger.Level.INFO, "draining: not ready; accepting for " + config.drainDelay().toMillis() + " ms more");
         Thread.sleep(config.drainDelay().toMillis());
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();

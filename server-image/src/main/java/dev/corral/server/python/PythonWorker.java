@@ -161,7 +161,7 @@ final class PythonWorker implements Runnable {
             call.response().fail(500, "the server failed while handling this request");
             return null;
         } finally {
-            queue.served(System.nanoTime() - start);
+            queue.served(start, System.nanoTime());
             running.settle();
             active = null;
             call.onDone().run();

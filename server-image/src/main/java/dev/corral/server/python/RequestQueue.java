@@ -23,6 +23,7 @@ final class RequestQueue {
     private final long maxWaitNanos;
     private final int workers;
     private volatile long serviceNanos;
+    private volatile long lastServedAt;
 
     /**
      * @param capacity most requests that may wait, whatever their expected wait
@@ -71,8 +72,10 @@ final class RequestQueue {
         return waiting.take();
     }
 
-    /** A worker finished a request that took {@code nanos} of wall time. */
-    void served(long nanos) {
+    /** A worker finished, at {@code endNanos} ({@link System#nanoTime()}), a request begun at {@code startNanos}. */
+    void served(long startNanos, long endNanos) {
+        lastServedAt = endNanos;
+        long nanos = endNanos - startNanos;
         long average = serviceNanos;
         serviceNanos = average == 0 ? nanos : average + ((nanos - average) >> SMOOTHING_SHIFT);
     }
@@ -80,6 +83,11 @@ final class RequestQueue {
     /** The moving average of recent service times in nanoseconds; 0 before the first request. */
     long serviceNanos() {
         return serviceNanos;
+    }
+
+    /** When the last request finished ({@link System#nanoTime()}), or 0 before the first. */
+    long lastServedAt() {
+        return lastServedAt;
     }
 
     int size() {

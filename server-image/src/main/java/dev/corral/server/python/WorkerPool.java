@@ -93,6 +93,11 @@ public final class WorkerPool {
         return queue.capacity();
     }
 
+    /** When a worker last finished a request ({@link System#nanoTime()}), or 0 before the first. */
+    public long lastServedAt() {
+        return queue.lastServedAt();
+    }
+
     /** Recent mean wall time of a request in a worker, in nanoseconds (what the queue's time bound uses). */
     public long serviceNanos() {
         return queue.serviceNanos();

@@ -16,7 +16,7 @@ class RequestQueueTest {
     @Test
     void fastRequestsMayQueueUpToTheCapacity() throws Exception {
         RequestQueue queue = new RequestQueue(400, Duration.ofSeconds(1), 2);
-        queue.served(30_000);   // a 30 µs handler: 400 waiting is 6 ms
+        queue.served(0, 30_000);   // a 30 µs handler: 400 waiting is 6 ms
         for (int i = 0; i < 400; i++) {
             assertThat(queue.offer(call())).as("request %d", i).isEqualTo(Admission.QUEUED);
         }
@@ -29,7 +29,7 @@ class RequestQueueTest {
     @Test
     void slowRequestsAreRefusedOnceTheWaitAheadPassesTheLimit() {
         RequestQueue queue = new RequestQueue(1000, Duration.ofSeconds(1), 2);
-        queue.served(800_000_000);   // 0.8 s per request, two workers: each one waiting adds 0.4 s
+        queue.served(0, 800_000_000);   // 0.8 s per request, two workers: each one waiting adds 0.4 s
         assertThat(queue.offer(call())).as("nobody ahead").isEqualTo(Admission.QUEUED);
         assertThat(queue.offer(call())).as("0.4 s ahead").isEqualTo(Admission.QUEUED);
         assertThat(queue.offer(call())).as("0.8 s ahead").isEqualTo(Admission.QUEUED);
@@ -40,11 +40,11 @@ class RequestQueueTest {
     @Test
     void theEstimateFollowsAHandlerThatSpeedsUp() {
         RequestQueue queue = new RequestQueue(1000, Duration.ofSeconds(1), 1);
-        queue.served(2_000_000_000L);
+        queue.served(0, 2_000_000_000L);
         assertThat(queue.offer(call())).isEqualTo(Admission.QUEUED);
         assertThat(queue.offer(call())).as("2 s ahead").isEqualTo(Admission.WAIT_TOO_LONG);
         for (int i = 0; i < 80; i++) {
-            queue.served(1_000_000);
+            queue.served(0, 1_000_000);
         }
         assertThat(queue.serviceNanos()).isBetween(1_000_000L, 2_000_000L);
         assertThat(queue.offer(call())).as("a few ms ahead now").isEqualTo(Admission.QUEUED);
@@ -53,7 +53,7 @@ class RequestQueueTest {
     @Test
     void aZeroWaitLimitBoundsByCountOnly() {
         RequestQueue queue = new RequestQueue(3, Duration.ZERO, 1);
-        queue.served(60_000_000_000L);
+        queue.served(0, 60_000_000_000L);
         for (int i = 0; i < 3; i++) {
             assertThat(queue.offer(call())).isEqualTo(Admission.QUEUED);
         }
