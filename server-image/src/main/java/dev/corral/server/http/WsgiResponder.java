@@ -213,7 +213,11 @@ public final class WsgiResponder implements ResponseChannel {
         if (!head.reason().isEmpty()) {
             response.setStatusMessage(head.reason());
         }
-        MultiMap out = response.headers();
+        copyHeaders(head, response.headers());
+    }
+
+    /** The application's headers into the response's, which already hold the server's Date and Server. */
+    static void copyHeaders(ResponseHead head, MultiMap out) {
         for (int i = 0; i < head.headerCount(); i++) {
             String name = head.name(i);
             // The server's Date and Server give way to the application's, rather than being duplicated.
