@@ -116,8 +116,7 @@ public final class CorralServer {
 
         await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up", ExitCode.BUNDLE_IMPORT_FAILED);
         readiness.ready();
-        WorkerPool served = pool;
-        idleHeapRelease = new IdleHeapRelease(served::lastServedAt, config.idleHeapRelease(), System::nanoTime, System::gc);
+        idleHeapRelease = new IdleHeapRelease(pool::lastServedAt, config.idleHeapRelease(), System::nanoTime, System::gc);
         idleHeapRelease.start();
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         metrics.startToReady(seconds);

@@ -44,6 +44,11 @@ final class ActiveCall {
         this.allocatedStart = THREADS.getCurrentThreadAllocatedBytes();
     }
 
+    /** When the call began ({@link System#nanoTime()}). */
+    long startNanos() {
+        return startNanos;
+    }
+
     /** Measures the call from the supervisor's thread; null while it is within its budget. */
     Breach check(long nowNanos) {
         if (call.budget().isUnlimited()) {

@@ -150,7 +150,6 @@ final class PythonWorker implements Runnable {
     private String serve(WsgiCall call, WsgiApplication app) {
         ActiveCall running = new ActiveCall(call, app);
         active = running;
-        long start = System.nanoTime();
         try {
             app.call(call);
             return null;
@@ -161,7 +160,7 @@ final class PythonWorker implements Runnable {
             call.response().fail(500, "the server failed while handling this request");
             return null;
         } finally {
-            queue.served(start, System.nanoTime());
+            queue.served(running.startNanos(), System.nanoTime());
             running.settle();
             active = null;
             call.onDone().run();

@@ -51,7 +51,7 @@ final class RequestQueue {
     }
 
     /** Whether a request may join {@code ahead} waiting others. */
-    Admission admits(int ahead) {
+    private Admission admits(int ahead) {
         if (ahead >= capacity) {
             return Admission.QUEUE_FULL;
         }

@@ -98,11 +98,6 @@ public final class WorkerPool {
         return queue.lastServedAt();
     }
 
-    /** Recent mean wall time of a request in a worker, in nanoseconds (what the queue's time bound uses). */
-    public long serviceNanos() {
-        return queue.serviceNanos();
-    }
-
     /** Interpreters imported and waiting to replace a cancelled or recycled one. */
     public int spares() {
         return spares.ready();
