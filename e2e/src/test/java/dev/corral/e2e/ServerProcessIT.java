@@ -42,7 +42,9 @@ class ServerProcessIT {
                     .contains("corral_python_runtime_info{implementation=\"GraalVM CE\"} 1.0")
                     .contains("process_resident_memory_bytes");
             assertThat(server.admin("/healthz").statusCode()).isEqualTo(200);
-            assertThat(server.log()).contains("native epoll transport").contains("JIT-compiled");
+            // The build's AOT cache matches the packaged jars and runtime: a stale one is ignored by the JVM.
+            assertThat(server.log()).contains("native epoll transport").contains("JIT-compiled")
+                    .containsPattern("JVM: AOT cache \\S+corral\\.aot in use");
         }
     }
 
@@ -93,7 +95,7 @@ class ServerProcessIT {
 
     @Test
     void productionModeRefusesToRunPythonInterpreted() throws Exception {
-        // The same jars without the compiler on --upgrade-module-path: GraalPy would silently interpret.
+        // The same jars on a plain JDK, without GraalVM's compiler on the module path: GraalPy would silently interpret.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-cp", ServerProcess.DIST.resolve("lib").toAbsolutePath() + "/*",
                 "dev.corral.server.Main", "--bundle", example("hello").toString(), "--host", "127.0.0.1",

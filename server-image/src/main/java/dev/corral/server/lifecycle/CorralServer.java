@@ -69,15 +69,16 @@ public final class CorralServer {
         runtime = new PythonRuntime();
         metrics.runtime(runtime.implementationName());
         if (!runtime.isCompiled()) {
-            String why = "Python runtime is '" + runtime.implementationName() + "': the optimizing compiler is not on"
-                    + " --upgrade-module-path, so Python would run about 100x slower. Start with bin/corral-server";
+            String why = "Python runtime is '" + runtime.implementationName() + "': GraalVM's compiler (the distribution's"
+                    + " jvmci/) is not on the module path, so Python would run about 100x slower. Start with bin/corral-server";
             if (config.mode() == ServerConfig.Mode.PRODUCTION) {
                 runtime.close();
                 throw new StartupException(ExitCode.RUNTIME_NOT_COMPILED, why + ", or pass --mode development to accept it.", null);
             }
             LOG.log(System.Logger.Level.WARNING, why + ".");
         } else {
-            LOG.log(System.Logger.Level.INFO, "Python runtime: " + runtime.implementationName() + " (JIT-compiled)");
+            LOG.log(System.Logger.Level.INFO, "Python runtime: " + runtime.implementationName() + " (JIT-compiled); JVM: "
+                    + AotCacheUse.describe());
         }
 
         Optional<Cgroup> cgroup = Cgroup.ofThisProcess();
