@@ -135,7 +135,7 @@ class Server:
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def start(self, log_dir, timeout=300):
-        log = open(os.path.join(log_dir, self.name + ".log"), "w")
+        log = open(os.path.join(log_dir, self.name + ".log"), "a")
         if self.memory_mib:
             self.cgroup = MemoryCgroup.create("corral-compare-" + self.name, self.memory_mib)
         began = time.monotonic()
@@ -348,10 +348,15 @@ def main():
     servers = {k: v for k, v in servers.items() if k in used}
     results = {"machine": {"cpus": os.cpu_count(), "kernel": os.uname().release}, "method": vars(args), "servers": {}, "scenarios": {}}
     try:
-        for server in servers.values():  # one at a time, so start-to-ready is not shared
+        # Start-up alone: each server started and stopped with nothing else running, since a Corral
+        # server keeps compiling for a while after ready and would slow the next one's start.
+        for server in servers.values():
             server.start(work)
             print("%-24s ready in %5.2f s" % (server.name, server.start_to_ready), flush=True)
             results["servers"][server.name] = {"start_to_ready_s": round(server.start_to_ready, 2)}
+            server.stop()
+        for server in servers.values():
+            server.start(work)
         warmed = set()
         for name, path, conns, names in SCENARIOS:
             for server_name in names:
