@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes the distribution's AOT cache ({@code aot/corral.aot}) at image build time: starts the
  * distribution's own launcher on a small training application with {@code -XX:AOTCacheOutput}, sends it
  * requests for a while, and stops it; the JVM writes the cache as it exits. The cache holds the classes
- * start-up loads, already parsed and linked, and the method profiles of the training (JEP 483, 515),
- * so it serves any bundle: what it saves is GraalPy's and the server's own start-up, not the app's.
+ * start-up loads, already parsed and linked (JEP 483), so it serves any bundle: what it saves is
+ * GraalPy's and the server's own start-up, not the app's. It holds no method profiles (JEP 515): the
+ * training app's would steer the JIT for every bundle.
  *
  * <p>It must run where the distribution will stay: the JVM checks the class path and the runtime
  * against the cache and ignores a cache that does not match (the launcher then starts as without one).
@@ -89,7 +90,9 @@ public final class AotCacheTraining {
                 "--admin-host", "127.0.0.1", "--admin-port", Integer.toString(adminPort),
                 "--workers", "2", "--drain-delay", "0s", "--idle-heap-release", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        launcher.environment().put("JAVA_OPTS", "-XX:AOTCacheOutput=" + cache);
+        // Classes only, no method profiles (JEP 515): the training app's profiles left Bottle at 3-6k req/s
+        // after 144 s of load against 8-12k without them, and did not shorten start-up (hello 5.4-5.8 s either way).
+        launcher.environment().put("JAVA_OPTS", "-XX:AOTCacheOutput=" + cache + " -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining");
         long started = System.nanoTime();
         Process server = launcher.start();
         try {
