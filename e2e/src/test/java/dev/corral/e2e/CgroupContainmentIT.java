@@ -72,7 +72,9 @@ class CgroupContainmentIT {
     void withABudgetTheHogGets503AndThePodAndItsOtherRequestsLiveOn() throws Exception {
         try (PodCgroup podA = PodCgroup.create("a", POD_MEMORY, POD_CPU);
              ServerProcess a = ServerProcess.launchIn(podA, hogBundle(), work, JVM,
-                     "--request-memory", "256m", "--request-timeout", "2s")) {
+                     // 5 s, not 2: on a just-started pod the hog's 256 allocations of 1 MiB once took over 2 s
+                     // (CI, cold JIT), so the time budget fired before the memory budget.
+                     "--request-memory", "256m", "--request-timeout", "5s")) {
             a.awaitReady(START);
             SteadyLoad.Result onA;
             HttpResponse<String> hog;
