@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-. "$root/server-image/src/main/dist/bin/find-java25.sh"
+. "$root/server-image/src/build/find-java25.sh"
 corral_find_java25 || exit 78
 if [ ! -x "$root/server-image/target/corral-server/bin/corral-server" ]; then
   echo "compare: building the Corral server"

@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-. "$root/server-image/src/main/dist/bin/find-java25.sh"
+. "$root/server-image/src/build/find-java25.sh"
 corral_find_java25 || exit 78
 "$root/dev" mvn -q -Pbench -pl server-image,bench/jmh -DskipTests package
 jit="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=$root/server-image/target/corral-server/jvmci --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"

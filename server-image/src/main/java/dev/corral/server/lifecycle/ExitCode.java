@@ -21,7 +21,7 @@ public enum ExitCode {
     DRAIN_TIMED_OUT(75),
     /** An unexpected failure inside the server (a bug); the stack trace is in the log. */
     INTERNAL_ERROR(70),
-    /** No JDK 25 was found by the launcher. */
+    /** The launcher found no Java runtime in the distribution (runtime/): it must be rebuilt. */
     NO_JAVA(78);
 
     private final int code;

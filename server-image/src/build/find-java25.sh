@@ -1,6 +1,7 @@
 # Sourced, not run: sets CORRAL_JAVA_HOME to a JDK whose feature version is 25 or newer.
 # Order: $JAVA_HOME, then the usual install folders. Fails with a message saying what to install.
-# Shared by the server launcher and the developer script, so both pick the same JDK.
+# Used by ./dev and the bench scripts to build and run with the same JDK; the packaged server brings its
+# own runtime (linked from this JDK) and does not need it.
 
 corral_java_feature() {
   # Prints the feature version (17, 25, ...) of the JDK at $1, or nothing.
