@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole comparison in one command: Corral vs nginx, uvicorn and gunicorn (sync, gthread) on this
-# machine, loopback only, bounded in time (about 15 minutes with the defaults). Installs missing peers
+# machine, loopback only, bounded in time (about 25 minutes with the defaults). Installs missing peers
 # from Debian (and says so), builds Corral's server if needed, then writes results/compare-*.{md,json}.
-#   bench/compare/run.sh [--seconds 10] [--rounds 3] [--warmup 60]
+#   bench/compare/run.sh [--seconds 10] [--rounds 3] [--warmup 60] [--framework-warmup 180] [--scenarios framework-c100]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
