@@ -13,6 +13,8 @@ import java.util.TreeMap;
  */
 public final class BundleHash {
     public static final String ANNOTATION = "corral.dev/bundle-hash";
+    /** The hash of a referenced ConfigMap that does not exist (yet). */
+    public static final String MISSING = "missing";
 
     private BundleHash() {
     }

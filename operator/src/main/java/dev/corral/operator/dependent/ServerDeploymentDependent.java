@@ -34,9 +34,25 @@ public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<D
             return BundleHash.ofFiles(bundle.getInline());
         }
         if (bundle.getConfigMapRef() != null) {
-            ConfigMap configMap = context.getClient().configMaps().inNamespace(webApp.getMetadata().getNamespace())
-                    .withName(bundle.getConfigMapRef().getName()).get();
-            return configMap == null || configMap.getData() == null ? "missing" : BundleHash.ofFiles(configMap.getData());
+            // From the watch that also triggers this reconcile when the user edits the ConfigMap.
+            ConfigMap configMap = ReferencedBundles.of(webApp, context).orElse(null);
+            if (configMap == null) {
+                // A deleted ConfigMap must not roll the serving pods to a template that cannot start: the
+                // pods keep the bundle they mounted. Before any pod exists they wait for it to appear.
+                return context.getSecondaryResource(Deployment.class)
+                        .map(deployment -> deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                        .map(annotations -> annotations.get(BundleHash.ANNOTATION))
+                        .orElse(BundleHash.MISSING);
+            }
+            // binaryData too: the volume holds both, and Kubernetes keeps their keys apart.
+            java.util.Map<String, String> files = new java.util.HashMap<>();
+            if (configMap.getData() != null) {
+                files.putAll(configMap.getData());
+            }
+            if (configMap.getBinaryData() != null) {
+                files.putAll(configMap.getBinaryData());
+            }
+            return BundleHash.ofFiles(files);
         }
         return BundleHash.ofText(bundle.getImage().getReference() + "@" + bundle.getImage().getPath());
     }

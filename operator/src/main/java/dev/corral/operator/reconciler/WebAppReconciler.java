@@ -20,6 +20,7 @@ import dev.corral.operator.dependent.BundleConfigMapDependent;
 import dev.corral.operator.dependent.BundleHash;
 import dev.corral.operator.dependent.InlineBundleCondition;
 import dev.corral.operator.dependent.MultiplePodsCondition;
+import dev.corral.operator.dependent.ReferencedBundles;
 import dev.corral.operator.dependent.ServerDeploymentDependent;
 import dev.corral.operator.dependent.ServerDisruptionBudgetDependent;
 import dev.corral.operator.dependent.ServerServiceDependent;
@@ -95,7 +96,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get("app.kubernetes.io/instance"), pod.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(config, context));
+        return List.of(new InformerEventSource<>(config, context), ReferencedBundles.eventSource(context));
     }
 
     @Override
@@ -109,6 +110,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
         Instant now = clock.instant();
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
+        ReferencedBundles.name(webApp).filter(name -> ReferencedBundles.of(webApp, context).isEmpty())
+                .ifPresent(name -> StatusDerivation.bundleNotFound(status, name, webApp.getMetadata().getNamespace(), now));
         if (!VerticalAutoscaler.enabled(webApp)) {
             autoscaler.forget(webApp);
             status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED));

@@ -51,6 +51,12 @@ public final class Conditions {
         return conditions != null && conditions.stream().anyMatch(c -> c.getType().equals(type) && "True".equals(c.getStatus()));
     }
 
+    /** True when the condition is set to True for the given reason. */
+    public static boolean isTrue(List<Condition> conditions, String type, String reason) {
+        return conditions != null && conditions.stream().anyMatch(c -> c.getType().equals(type) && "True".equals(c.getStatus())
+                && reason.equals(c.getReason()));
+    }
+
     private static int order(String type) {
         return switch (type) {
             case READY -> 0;

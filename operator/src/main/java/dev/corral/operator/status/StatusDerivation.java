@@ -20,6 +20,8 @@ import java.util.List;
 public final class StatusDerivation {
     /** Kills closer together than this keep the WebApp Degraded. */
     public static final Duration OOM_WINDOW = Duration.ofMinutes(10);
+    static final String REPEATED_OOM_KILLS = "RepeatedOOMKills";
+    static final String BUNDLE_NOT_FOUND = "BundleNotFound";
 
     private StatusDerivation() {
     }
@@ -62,14 +64,31 @@ public final class StatusDerivation {
         OomKill latest = status.getLastOOMKill();
         // Degraded from a repeat until the window after the latest kill has passed quietly.
         boolean degraded = repeatedKills(lastBefore, newKills)
-                || (Conditions.isTrue(previous.getConditions(), Conditions.DEGRADED) && latest != null
+                || (Conditions.isTrue(previous.getConditions(), Conditions.DEGRADED, REPEATED_OOM_KILLS) && latest != null
                 && Duration.between(Instant.parse(latest.getTime()), now).compareTo(OOM_WINDOW) <= 0);
         conditions = Conditions.set(conditions, Conditions.DEGRADED, degraded,
-                degraded ? "RepeatedOOMKills" : "Healthy",
+                degraded ? REPEATED_OOM_KILLS : "Healthy",
                 degraded ? "pod " + latest.getPod() + " was OOM-killed again within " + OOM_WINDOW.toMinutes()
                         + " minutes; raise resources.memory or find the leak" : "no repeated OOM kills", generation, now);
         status.setConditions(conditions);
         return status;
+    }
+
+    /**
+     * The ConfigMap that {@code spec.bundle.configMapRef} names does not exist: Degraded=True, and Ready=False
+     * says why when pods are missing. Pods already running keep the bundle they mounted (the operator does
+     * not roll them for a deleted ConfigMap); new pods cannot start until it exists.
+     */
+    public static void bundleNotFound(WebAppStatus status, String configMap, String namespace, Instant now) {
+        long generation = status.getObservedGeneration() == null ? 0 : status.getObservedGeneration();
+        String missing = "ConfigMap " + configMap + " (spec.bundle.configMapRef) does not exist in namespace " + namespace;
+        var conditions = Conditions.set(status.getConditions(), Conditions.DEGRADED, true, BUNDLE_NOT_FOUND,
+                missing + ": running pods keep the bundle they mounted, new pods cannot start until it exists", generation, now);
+        if (!Conditions.isTrue(conditions, Conditions.READY)) {
+            conditions = Conditions.set(conditions, Conditions.READY, false, BUNDLE_NOT_FOUND,
+                    missing + "; create it (its keys are the bundle's file names)", generation, now);
+        }
+        status.setConditions(conditions);
     }
 
     /** The status of a WebApp whose spec cannot be honoured: Ready=False/InvalidSpec, the rest kept. */

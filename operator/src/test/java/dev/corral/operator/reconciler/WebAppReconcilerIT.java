@@ -57,7 +57,11 @@ class WebAppReconcilerIT {
 
     /** The mock runs no controllers: report the Deployment's current generation as rolled out and ready. */
     private void playDeploymentController() {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        playDeploymentControllerOf("hello");
+    }
+
+    private void playDeploymentControllerOf(String name) {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
         if (deployment.getStatus() != null && deployment.getMetadata().getGeneration().equals(deployment.getStatus().getObservedGeneration())) {
             return;
         }
@@ -247,5 +251,100 @@ class WebAppReconcilerIT {
                     .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = 'shared'")));
             assertThat(client.configMaps().inNamespace(NS).withName("hello-bundle").get()).isNull();
         });
+    }
+
+    private static final String SHOP = """
+            apiVersion: corral.dev/v1alpha1
+            kind: WebApp
+            metadata: {name: %s}
+            spec:
+              replicas: 1
+              resources: {cpu: 500m, memory: 768Mi}
+              bundle:
+                configMapRef: {name: shop-code}
+            """;
+
+    private void putShopCode(String appPy) {
+        client.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("shop-code").endMetadata().addToData("app.py", appPy).build()).createOr(c -> c.update());
+    }
+
+    private String bundleHashOf(String webApp) {
+        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(webApp).get();
+        return deployment == null ? null : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
+    }
+
+    private io.fabric8.kubernetes.api.model.Condition condition(String webApp, String type) {
+        WebApp found = client.resources(WebApp.class).inNamespace(NS).withName(webApp).get();
+        if (found.getStatus() == null || found.getStatus().getConditions() == null) {
+            return null;
+        }
+        return found.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    }
+
+    @Test
+    void editingAReferencedConfigMapRollsThePodsOfEveryWebAppNamingItAndNoOther() {
+        putShopCode("application = 1");
+        create(SHOP.formatted("shop"));
+        create(SHOP.formatted("shop-admin"));
+        create(HELLO);
+        String v1 = BundleHash.ofFiles(Map.of("app.py", "application = 1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(bundleHashOf("shop")).isEqualTo(v1);
+            assertThat(bundleHashOf("shop-admin")).isEqualTo(v1);
+            assertThat(bundleHashOf("hello")).isNotNull();
+        });
+        String hello = bundleHashOf("hello");
+        long helloGeneration = client.apps().deployments().inNamespace(NS).withName("hello").get().getMetadata().getGeneration();
+
+        // Only the ConfigMap changes: no WebApp is touched, so only the watch can bring the change in.
+        putShopCode("application = 2");
+        String v2 = BundleHash.ofFiles(Map.of("app.py", "application = 2"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(bundleHashOf("shop")).isEqualTo(v2);
+            assertThat(bundleHashOf("shop-admin")).isEqualTo(v2);
+        });
+        assertThat(bundleHashOf("hello")).isEqualTo(hello);
+        assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get().getMetadata().getGeneration())
+                .as("the inline WebApp's Deployment was not rewritten").isEqualTo(helloGeneration);
+    }
+
+    @Test
+    void aMissingConfigMapIsReportedAndCreatingItStartsThePods() {
+        create(SHOP.formatted("shop"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(bundleHashOf("shop")).isEqualTo(BundleHash.MISSING);
+            assertThat(condition("shop", "Ready")).isNotNull();
+            assertThat(condition("shop", "Ready").getReason()).isEqualTo("BundleNotFound");
+            assertThat(condition("shop", "Ready").getMessage()).contains("ConfigMap shop-code", "does not exist in namespace shop");
+            assertThat(condition("shop", "Degraded").getStatus()).isEqualTo("True");
+        });
+
+        putShopCode("application = 1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(bundleHashOf("shop")).isEqualTo(BundleHash.ofFiles(Map.of("app.py", "application = 1")));
+            assertThat(condition("shop", "Degraded").getStatus()).isEqualTo("False");
+            assertThat(condition("shop", "Ready").getReason()).isEqualTo("ReplicasNotReady");
+        });
+    }
+
+    @Test
+    void deletingTheReferencedConfigMapLeavesThePodsOnTheBundleTheyHave() {
+        putShopCode("application = 1");
+        create(SHOP.formatted("shop"));
+        String v1 = BundleHash.ofFiles(Map.of("app.py", "application = 1"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(bundleHashOf("shop")).isEqualTo(v1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            playDeploymentControllerOf("shop");
+            assertThat(condition("shop", "Ready").getStatus()).isEqualTo("True");
+        });
+
+        client.configMaps().inNamespace(NS).withName("shop-code").delete();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(condition("shop", "Degraded").getReason()).isEqualTo("BundleNotFound");
+            assertThat(condition("shop", "Degraded").getMessage()).contains("running pods keep the bundle they mounted");
+        });
+        assertThat(bundleHashOf("shop")).as("no roll to pods that could not mount their bundle").isEqualTo(v1);
+        assertThat(condition("shop", "Ready").getStatus()).as("the running pods still serve").isEqualTo("True");
     }
 }

@@ -123,4 +123,35 @@ class StatusDerivationTest {
         assertThat(condition(app.getStatus(), "Degraded").getStatus()).isEqualTo("False");
         assertThat(app.getStatus().getOomKills()).isEqualTo(2);
     }
+
+    @Test
+    void aMissingBundleConfigMapDegradesAndExplainsANotReadyWebAppButNotOneWhosePodsServe() {
+        WebApp starting = webApp(2, 1);
+        WebAppStatus status = StatusDerivation.derive(starting, null, List.of(), T0);
+        StatusDerivation.bundleNotFound(status, "shop-code", "shop", T0);
+        assertThat(condition(status, "Ready").getReason()).isEqualTo("BundleNotFound");
+        assertThat(condition(status, "Ready").getMessage()).contains("ConfigMap shop-code", "namespace shop", "create it");
+        assertThat(condition(status, "Degraded").getStatus()).isEqualTo("True");
+        assertThat(condition(status, "Degraded").getReason()).isEqualTo("BundleNotFound");
+
+        WebApp serving = webApp(2, 1);
+        WebAppStatus still = StatusDerivation.derive(serving, deployment(1, 1, 2, 2, 2), List.of(), T0);
+        StatusDerivation.bundleNotFound(still, "shop-code", "shop", T0);
+        assertThat(condition(still, "Ready").getStatus()).as("its pods still serve the bundle they mounted").isEqualTo("True");
+        assertThat(condition(still, "Degraded").getMessage()).contains("running pods keep the bundle they mounted");
+    }
+
+    @Test
+    void aDegradedBundleDoesNotTurnALaterSingleOomKillIntoRepeatedKills() {
+        WebApp app = webApp(2, 1);
+        Deployment ok = deployment(1, 1, 2, 2, 2);
+        WebAppStatus missing = StatusDerivation.derive(app, ok, List.of(), T0);
+        StatusDerivation.bundleNotFound(missing, "shop-code", "shop", T0);
+        app.setStatus(missing);
+
+        OomKill only = new OomKill("hello-a", "server", T0.plusSeconds(10).toString());
+        app.setStatus(StatusDerivation.derive(app, ok, List.of(only), T0.plusSeconds(15)));
+        assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("one kill, and the ConfigMap is back").isEqualTo("False");
+        assertThat(condition(app.getStatus(), "Degraded").getReason()).isEqualTo("Healthy");
+    }
 }
