@@ -19,15 +19,15 @@ public final class AdminServer {
     private final Vertx vertx;
     private final ServerMetrics metrics;
     private final Readiness readiness;
-    private final java.util.function.IntSupplier liveWorkers;
+    private final java.util.function.IntSupplier deadWorkers;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private HttpServer server;
 
-    public AdminServer(Vertx vertx, ServerMetrics metrics, Readiness readiness, java.util.function.IntSupplier liveWorkers) {
+    public AdminServer(Vertx vertx, ServerMetrics metrics, Readiness readiness, java.util.function.IntSupplier deadWorkers) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.readiness = readiness;
-        this.liveWorkers = liveWorkers;
+        this.deadWorkers = deadWorkers;
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -52,8 +52,12 @@ public final class AdminServer {
             case "/healthz" -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok\n");
             case "/readyz" -> {
                 Readiness.State state = readiness.state();
-                boolean workersUp = liveWorkers.getAsInt() > 0;
-                String body = !workersUp && state == Readiness.State.READY ? "no-workers" : state.name().toLowerCase(java.util.Locale.ROOT);
+                // Every worker slot must hold a live interpreter: one that a replacement could not refill means
+                // the bundle no longer imports here, and the pod should not take traffic meant for full capacity.
+                int down = deadWorkers.getAsInt();
+                boolean workersUp = down == 0;
+                String body = !workersUp && state == Readiness.State.READY ? "workers-down " + down
+                        : state.name().toLowerCase(java.util.Locale.ROOT);
                 request.response().setStatusCode(state == Readiness.State.READY && workersUp ? 200 : 503)
                         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                         .end(body + "\n");

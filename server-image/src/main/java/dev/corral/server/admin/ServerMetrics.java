@@ -35,6 +35,9 @@ public final class ServerMetrics implements WorkerEvents {
     private final Counter breaches;
     private final Counter cancellations;
     private final Counter replacements;
+    private final Counter abandoned;
+    private final Counter importFailures;
+    private final java.util.Map<String, java.util.function.IntSupplier> lanes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerMetrics() {
         requests = Counter.builder().name("corral_http_requests_total")
@@ -58,6 +61,12 @@ public final class ServerMetrics implements WorkerEvents {
                 .labelNames("kind").register(registry);
         replacements = Counter.builder().name("corral_worker_replacements_total")
                 .help("Interpreters replaced, by reason (recycled, cancelled, exhausted, died)").labelNames("reason").register(registry);
+        abandoned = Counter.builder().name("corral_requests_abandoned_total")
+                .help("Queued requests dropped before running because their client had already left").register(registry);
+        importFailures = Counter.builder().name("corral_worker_import_failures_total")
+                .help("Replacement interpreters that could not import the application (the slot is retried with backoff)").register(registry);
+        GaugeWithCallback.builder().name("corral_lane_waiting").help("Requests waiting in a route's maxConcurrent lane")
+                .labelNames("route").callback(cb -> lanes.forEach((route, depth) -> cb.call(depth.getAsInt(), route))).register(registry);
         JvmMetrics.builder().register(registry);
     }
 
@@ -74,6 +83,21 @@ public final class ServerMetrics implements WorkerEvents {
     @Override
     public void replaced(String reason) {
         replacements.labelValues(reason).inc();
+    }
+
+    @Override
+    public void abandoned() {
+        abandoned.inc();
+    }
+
+    @Override
+    public void importFailed() {
+        importFailures.inc();
+    }
+
+    /** Reports the depth of a route's concurrency lane as {@code corral_lane_waiting{route=...}}. */
+    public void laneDepth(String route, java.util.function.IntSupplier depth) {
+        lanes.put(route, depth);
     }
 
     /** Adds the pod's cgroup limits and usage, read at each scrape; the operator's quota autoscaling reads these. */
@@ -107,8 +131,10 @@ public final class ServerMetrics implements WorkerEvents {
         GaugeWithCallback.builder().name("corral_workers").help("Python workers, by state").labelNames("state")
                 .callback(cb -> {
                     int busy = pool.busy();
+                    int dead = pool.size() - pool.live();
                     cb.call(busy, "busy");
-                    cb.call(pool.size() - busy, "idle");
+                    cb.call(Math.max(0, pool.size() - busy - dead), "idle");
+                    cb.call(dead, "dead");
                 }).register(registry);
         GaugeWithCallback.builder().name("corral_worker_queue_depth").help("Requests waiting for a free worker")
                 .callback(cb -> cb.call(pool.queued())).register(registry);

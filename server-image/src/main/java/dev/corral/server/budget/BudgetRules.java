@@ -16,6 +16,8 @@ public final class BudgetRules {
 
     private final RequestBudget defaults;
     private final List<Route> routes;
+    /** Each route's prefix in PATH_INFO's form, same order as {@link #routes}. */
+    private final List<String> matchKeys;
 
     public BudgetRules(RequestBudget defaults, Map<String, BudgetOverride> overrides) {
         this.defaults = defaults;
@@ -24,13 +26,20 @@ public final class BudgetRules {
                 override.maxConcurrent() == null ? 0 : override.maxConcurrent())));
         list.sort(Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
         this.routes = List.copyOf(list);
+        this.matchKeys = routes.stream()
+                .map(r -> new String(r.prefix().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .toList();
     }
 
-    /** The route a path falls under: its prefix (or "default") and budget. */
+    /**
+     * The route a path falls under: its prefix (or "default") and budget. {@code path} is PATH_INFO as
+     * WSGI gives it (percent-decoded, its UTF-8 bytes as Latin-1 characters), so prefixes are compared
+     * in that form too.
+     */
     public Route forPath(String path) {
-        for (Route route : routes) {
-            if (path.startsWith(route.prefix())) {
-                return route;
+        for (int i = 0; i < routes.size(); i++) {
+            if (path.startsWith(matchKeys.get(i))) {
+                return routes.get(i);
             }
         }
         return new Route("default", defaults, 0);

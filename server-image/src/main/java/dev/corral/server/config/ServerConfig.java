@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The server's settings, parsed and validated once at start. See {@link ServerOption} for meanings.
- * A {@code workers}, {@code queueSize} or {@code eventLoops} of 0 means "derive from the machine".
+ * A {@code workers}, {@code queueSize}, {@code eventLoops} or {@code maxBufferedBodies} of 0 means "derive from the machine".
  */
 public record ServerConfig(
         Path bundle,
@@ -22,6 +22,7 @@ public record ServerConfig(
         Duration maxQueueWait,
         int eventLoops,
         long maxBodySize,
+        long maxBufferedBodies,
         int maxHeaderSize,
         int maxRequestLine,
         Duration idleTimeout,

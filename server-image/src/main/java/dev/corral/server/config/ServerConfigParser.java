@@ -91,6 +91,8 @@ public final class ServerConfigParser {
                 duration(raw, ServerOption.MAX_QUEUE_WAIT),
                 countOrAuto(raw, ServerOption.EVENT_LOOPS, 256),
                 bytes(raw, ServerOption.MAX_BODY_SIZE, 0, Long.MAX_VALUE),
+                raw.get(ServerOption.MAX_BUFFERED_BODIES).trim().equalsIgnoreCase("auto") ? 0
+                        : bytes(raw, ServerOption.MAX_BUFFERED_BODIES, 1, Long.MAX_VALUE),
                 (int) bytes(raw, ServerOption.MAX_HEADER_SIZE, 1024, 1 << 20),
                 (int) bytes(raw, ServerOption.MAX_REQUEST_LINE, 256, 1 << 20),
                 duration(raw, ServerOption.IDLE_TIMEOUT),

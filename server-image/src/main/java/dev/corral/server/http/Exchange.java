@@ -13,7 +13,7 @@ final class Exchange {
     private final long startNanos = System.nanoTime();
     private ServerMetrics.Route route;
     private boolean counted;
-    private Runnable onClientGone;
+    private final java.util.List<Runnable> onClientGone = new java.util.ArrayList<>(2);
 
     Exchange(HttpServerResponse response, ServerMetrics metrics, ServerMetrics.Route route) {
         this.metrics = metrics;
@@ -24,9 +24,7 @@ final class Exchange {
         response.closeHandler(v -> {
             // The client left before the answer was complete: 499, as nginx counts it.
             count(499);
-            if (onClientGone != null) {
-                onClientGone.run();
-            }
+            onClientGone.forEach(Runnable::run);
         });
     }
 
@@ -36,7 +34,7 @@ final class Exchange {
     }
 
     void onClientGone(Runnable listener) {
-        onClientGone = listener;
+        onClientGone.add(listener);
     }
 
     private void count(int status) {

@@ -26,7 +26,8 @@ public final class HttpFrontend {
         this.vertx = vertx;
         this.settings = settings;
         this.router = new RequestRouter(date, new StaticFiles(vertx, mounts),
-                new WsgiDispatcher(pool, metrics, settings.maxBodySize(), budgets), metrics);
+                new WsgiDispatcher(pool, metrics, settings.maxBodySize(), new BodyBuffers(settings.maxBufferedBodies()), budgets,
+                        settings.maxLaneWait()), metrics);
         this.invalid = new InvalidRequests(metrics);
     }
 

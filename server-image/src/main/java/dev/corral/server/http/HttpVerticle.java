@@ -2,12 +2,9 @@ package dev.corral.server.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One HTTP server on one event loop; {@link HttpFrontend} deploys one per event loop, all sharing the port. */
@@ -15,8 +12,6 @@ final class HttpVerticle extends VerticleBase {
     private final HttpSettings settings;
     private final RequestRouter router;
     private final InvalidRequests invalid;
-    /** Connections still waiting for their first request's headers, with the timer that will close them. */
-    private final Map<HttpConnection, Long> awaitingHeaders = new HashMap<>();
     private HttpServer server;
 
     HttpVerticle(HttpSettings settings, RequestRouter router, InvalidRequests invalid) {
@@ -36,7 +31,8 @@ final class HttpVerticle extends VerticleBase {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxHeaderSize(settings.maxHeaderSize())
                 .setMaxInitialLineLength(settings.maxRequestLine())
-                .setHandle100ContinueAutomatically(true)
+                // WsgiDispatcher answers Expect itself: 100 only once the declared length is within the limit.
+                .setHandle100ContinueAutomatically(false)
                 // HTTP/1.1 only, as gunicorn and uvicorn serve: no h2c upgrade behind the pod's Service.
                 .setHttp2ClearTextEnabled(false)
                 // No WebSockets are served: without these Vert.x puts a compression-negotiating handler in
@@ -46,36 +42,12 @@ final class HttpVerticle extends VerticleBase {
                 // Every touch of a response happens on its connection's event loop (WsgiResponder and
                 // StaticFiles hand over with runOnContext), so Vert.x may skip its cross-thread write queue.
                 .setStrictThreadMode(true);
+        long headerTimeout = settings.headerTimeout().toMillis();
         server = vertx.createHttpServer(options)
-                .connectionHandler(this::watchHeaders)
-                .invalidRequestHandler(request -> {
-                    awaitingHeaders.remove(request.connection());
-                    invalid.handle(request);
-                })
-                .requestHandler(request -> {
-                    Long timer = awaitingHeaders.remove(request.connection());
-                    if (timer != null) {
-                        vertx.cancelTimer(timer);
-                    }
-                    router.handle(request);
-                });
+                .connectionHandler(connection -> RequestHeadGuard.install(connection, headerTimeout))
+                .invalidRequestHandler(invalid::handle)
+                .requestHandler(router::handle);
         return server.listen();
-    }
-
-    /** Slow-client guard: a connection that has not sent complete headers in time is closed. */
-    private void watchHeaders(HttpConnection connection) {
-        long timer = vertx.setTimer(settings.headerTimeout().toMillis(), id -> {
-            if (awaitingHeaders.remove(connection) != null) {
-                connection.close();
-            }
-        });
-        awaitingHeaders.put(connection, timer);
-        connection.closeHandler(v -> {
-            Long pending = awaitingHeaders.remove(connection);
-            if (pending != null) {
-                vertx.cancelTimer(pending);
-            }
-        });
     }
 
     int port() {

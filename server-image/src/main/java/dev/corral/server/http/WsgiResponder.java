@@ -2,15 +2,19 @@ package dev.corral.server.http;
 
 import dev.corral.server.python.ResponseChannel;
 import dev.corral.server.python.ResponseHead;
+import dev.corral.server.python.StreamWatch;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpVersion;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
+import java.nio.channels.FileChannel;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * GraalPy host access reaches only public classes.
  */
 public final class WsgiResponder implements ResponseChannel {
+    private static final System.Logger LOG = System.getLogger(WsgiResponder.class.getName());
     static final long HIGH_WATER = 1 << 20;
     private static final long LOW_WATER = 256 << 10;
 
@@ -36,14 +41,30 @@ public final class WsgiResponder implements ResponseChannel {
     private boolean started;
     /** Bytes the application may still send when it declared a Content-Length, else -1. */
     private long remaining = -1;
-    /** HTTP/1.0 cannot take chunked bodies: a streamed body without Content-Length is gathered and sent at the end. */
-    private Buffer gathered;
+    /** An HTTP/1.0 streamed body without Content-Length: it ends when the connection closes. Event-loop confined. */
+    private boolean closeAfterEnd;
+    /** The application's head was refused and a 500 sent instead: its body goes nowhere. Event-loop confined. */
+    private boolean failedHead;
+    private final HttpConnection connection;
+    /** Told of each chunk handed to the socket and each wait for the client, on the worker thread. */
+    private volatile StreamWatch watch = StreamWatch.NONE;
 
-    WsgiResponder(Context loop, HttpServerResponse response, boolean head, HttpVersion version) {
+    WsgiResponder(Context loop, HttpServerResponse response, HttpConnection connection, boolean head, HttpVersion version) {
         this.loop = loop;
         this.response = response;
+        this.connection = connection;
         this.headOnly = head;
         this.http10 = version == HttpVersion.HTTP_1_0;
+    }
+
+    @Override
+    public void watchStream(StreamWatch watch) {
+        this.watch = watch;
+    }
+
+    @Override
+    public boolean clientHasGone() {
+        return clientGone;
     }
 
     /** The connection closed: stop the worker's stream and wake it if it waits for the socket. */
@@ -59,13 +80,18 @@ public final class WsgiResponder implements ResponseChannel {
         ResponseHead head = ResponseHead.parse(packedHead);
         long declared = head.declaredLength();
         remaining = declared;
-        if (declared < 0 && http10 && !headOnly) {
-            gathered = Buffer.buffer();
-        }
         onLoop(() -> {
-            applyStatusAndHeaders(head);
-            if (declared < 0 && !http10 && !headOnly) {
-                response.setChunked(true);
+            if (!applied(head)) {
+                return;
+            }
+            if (declared < 0 && !headOnly) {
+                if (http10) {
+                    // HTTP/1.0 has no chunks: the body ends with the connection, whatever the client asked.
+                    response.headersEndHandler(h -> response.headers().set(HttpHeaders.CONNECTION, "close"));
+                    closeAfterEnd = true;
+                } else {
+                    response.setChunked(true);
+                }
             }
         });
     }
@@ -87,10 +113,7 @@ public final class WsgiResponder implements ResponseChannel {
             return true;
         }
         Buffer buffer = Buffer.buffer(bytes).slice(0, length);
-        if (gathered != null) {
-            gathered.appendBuffer(buffer);
-            return true;
-        }
+        watch.chunkWritten();
         lock.lock();
         try {
             unsent += length;
@@ -98,7 +121,7 @@ public final class WsgiResponder implements ResponseChannel {
             lock.unlock();
         }
         final int sent = length;
-        loop.runOnContext(v -> (response.closed() || response.ended() ? io.vertx.core.Future.<Void>succeededFuture() : response.write(buffer)).onComplete(r -> {
+        loop.runOnContext(v -> (response.closed() || response.ended() || failedHead ? io.vertx.core.Future.<Void>succeededFuture() : response.write(buffer)).onComplete(r -> {
             lock.lock();
             try {
                 unsent -= sent;
@@ -115,14 +138,22 @@ public final class WsgiResponder implements ResponseChannel {
 
     private void awaitDrain() {
         lock.lock();
+        boolean waited = false;
         try {
             while (unsent > HIGH_WATER && !clientGone) {
+                if (!waited) {
+                    waited = true;
+                    watch.waitingForClient(true);
+                }
                 drained.await();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
+            if (waited) {
+                watch.waitingForClient(false);
+            }
         }
     }
 
@@ -137,14 +168,13 @@ public final class WsgiResponder implements ResponseChannel {
 
     @Override
     public void finish() {
-        Buffer body = gathered;
         boolean shortBody = remaining > 0 && !headOnly;
         onLoop(() -> {
             if (shortBody) {
                 // The application sent less than its Content-Length: the client must not wait for the rest.
                 response.reset();
-            } else if (body != null) {
-                response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end(body);
+            } else if (closeAfterEnd) {
+                response.end().onComplete(done -> connection.close());
             } else {
                 response.end();
             }
@@ -160,7 +190,9 @@ public final class WsgiResponder implements ResponseChannel {
         }
         Buffer out = buffer;
         onLoop(() -> {
-            applyStatusAndHeaders(head);
+            if (!applied(head)) {
+                return;
+            }
             response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(out.length()));
             if (headOnly) {
                 response.end();
@@ -171,17 +203,39 @@ public final class WsgiResponder implements ResponseChannel {
     }
 
     @Override
-    public void sendFile(ResponseHead head, String path, long offset) {
+    public void sendFile(ResponseHead head, FileChannel file, long offset) {
         long declared = head.declaredLength();
-        onLoop(() -> {
-            applyStatusAndHeaders(head);
+        loop.runOnContext(v -> {
+            if (response.closed() || response.ended() || !applied(head)) {
+                closeQuietly(file);
+                return;
+            }
             response.headers().remove(HttpHeaders.CONTENT_LENGTH);
             if (headOnly) {
+                closeQuietly(file);
                 response.end();
-            } else {
-                response.sendFile(path, offset, declared >= 0 ? declared : Long.MAX_VALUE);
+                return;
             }
+            response.sendFile(file, offset, declared >= 0 ? declared : Long.MAX_VALUE).onComplete(sent -> {
+                closeQuietly(file);
+                if (sent.failed() && !response.closed()) {
+                    // The head may be out already: the client must not wait for the rest until the idle timeout.
+                    if (response.headWritten()) {
+                        connection.close();
+                    } else {
+                        ErrorResponses.send(response, 500, "the server could not send the file");
+                    }
+                }
+            });
         });
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (java.io.IOException ignored) {
+            // nothing was lost: the channel was only read
+        }
     }
 
     @Override
@@ -208,12 +262,28 @@ public final class WsgiResponder implements ResponseChannel {
         });
     }
 
-    private void applyStatusAndHeaders(ResponseHead head) {
-        response.setStatusCode(head.status());
-        if (!head.reason().isEmpty()) {
-            response.setStatusMessage(head.reason());
+    /**
+     * Puts the application's status and headers on the response; false, with a 500 sent instead, when
+     * the HTTP layer refuses them (the driver checks names and values first, so this is the last guard:
+     * an exception here would leave the response open on the event loop).
+     */
+    private boolean applied(ResponseHead head) {
+        try {
+            response.setStatusCode(head.status());
+            if (!head.reason().isEmpty()) {
+                response.setStatusMessage(head.reason());
+            }
+            copyHeaders(head, response.headers());
+            return true;
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.ERROR, "the application's response head was refused: " + e.getMessage());
+            response.headers().clear();
+            response.setStatusMessage(HttpResponseStatus.INTERNAL_SERVER_ERROR.reasonPhrase());
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+            ErrorResponses.send(response, 500, "the application sent an invalid response header");
+            failedHead = true;
+            return false;
         }
-        copyHeaders(head, response.headers());
     }
 
     /** The application's headers into the response's, which already hold the server's Date and Server. */

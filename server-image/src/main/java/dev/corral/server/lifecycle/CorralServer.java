@@ -94,7 +94,7 @@ public final class CorralServer {
                     + vertx.unavailableNativeTransportCause());
         }
 
-        admin = new AdminServer(vertx, metrics, readiness, () -> pool == null ? 0 : pool.live());
+        admin = new AdminServer(vertx, metrics, readiness, () -> pool == null ? 0 : pool.size() - pool.live());
         await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort(), ExitCode.CANNOT_BIND);
 
         int workers = config.workers() > 0 ? config.workers() : Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -110,8 +110,10 @@ public final class CorralServer {
         LOG.log(System.Logger.Level.INFO, "imported " + bundle.manifest().entrypoint() + " from " + bundle.root()
                 + " into " + workers + " workers (queue " + queue + ", max wait " + config.maxQueueWait().toMillis() + " ms)");
 
+        long bufferedBodies = config.maxBufferedBodies() > 0 ? config.maxBufferedBodies() : Runtime.getRuntime().maxMemory() / 4;
         frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
-                config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout()),
+                bufferedBodies, config.maxHeaderSize(), config.maxRequestLine(), config.idleTimeout(), config.headerTimeout(),
+                config.maxQueueWait()),
                 bundle.manifest().staticMounts(), pool, metrics, new BudgetRules(config.budget(), bundle.manifest().budgets()));
         port = await(frontend.start(), "port " + config.port(), ExitCode.CANNOT_BIND);
 

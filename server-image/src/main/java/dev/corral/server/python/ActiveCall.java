@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * worker's next request. RUNNING ends either DONE (the worker finished first) or BREACHED (the
  * supervisor caught it first); after BREACHED the worker waits for the enforcement to settle.
  */
-final class ActiveCall {
+final class ActiveCall implements StreamWatch {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     private static final int RUNNING = 0;
@@ -25,7 +25,10 @@ final class ActiveCall {
     private final long startNanos;
     /** The thread's CPU time when the supervisor first saw this call; -1 until then. */
     private volatile long cpuStart = -1;
-    private final long allocatedStart;
+    /** Allocation, budget clock and CPU are measured from here: the call's start, then each streamed chunk. */
+    private volatile long allocatedStart;
+    private volatile long budgetStartNanos;
+    private volatile boolean clientWait;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CompletableFuture<Void> enforced = new CompletableFuture<>();
     private volatile Breach breach;
@@ -42,6 +45,28 @@ final class ActiveCall {
         // look instead, so CPU used before that (at most one tick, 5 ms) is not counted, and the many
         // requests that finish within a tick never read the clock at all.
         this.allocatedStart = THREADS.getCurrentThreadAllocatedBytes();
+        this.budgetStartNanos = startNanos;
+    }
+
+    /**
+     * A streamed chunk went to the socket (called on the worker thread): the budget starts over, so it
+     * bounds the work between two chunks rather than the whole stream. A download of any length that
+     * keeps moving is not cut; a handler that spins or hoards between chunks still is.
+     */
+    @Override
+    public void chunkWritten() {
+        allocatedStart = THREADS.getCurrentThreadAllocatedBytes();
+        budgetStartNanos = System.nanoTime();
+        cpuStart = -1;
+    }
+
+    /** While the worker waits for a slow client to drain the socket, the budget is not the handler's to spend. */
+    @Override
+    public void waitingForClient(boolean waiting) {
+        if (!waiting) {
+            chunkWritten();
+        }
+        clientWait = waiting;
     }
 
     /** When the call began ({@link System#nanoTime()}). */
@@ -51,7 +76,7 @@ final class ActiveCall {
 
     /** Measures the call from the supervisor's thread; null while it is within its budget. */
     Breach check(long nowNanos) {
-        if (call.budget().isUnlimited()) {
+        if (call.budget().isUnlimited() || clientWait) {
             return null;
         }
         long cpuNow = THREADS.getThreadCpuTime(threadId);
@@ -60,7 +85,7 @@ final class ActiveCall {
         }
         long cpu = cpuNow - cpuStart;
         long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedStart;
-        return call.budget().check(nowNanos - startNanos, cpu, allocated);
+        return call.budget().check(nowNanos - budgetStartNanos, cpu, allocated);
     }
 
     /** Claims the call for stopping; false when the worker already finished it. */

@@ -1,11 +1,11 @@
 package dev.corral.server.python;
 
+import dev.corral.server.files.FileBoundary;
 import org.graalvm.polyglot.io.FileSystem;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
@@ -13,47 +13,41 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.util.List;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The only files Python code sees: the bundle read-only, and one temp directory read-write. Everything
- * else answers "permission denied". GraalPy's own standard library is reached through the polyglot
+ * The only files Python code sees: the bundle read-only, and one temp directory read-write, each
+ * checked by a {@link FileBoundary} on real paths, so symbolic links cannot lead out. Everything else
+ * answers "permission denied". GraalPy's own standard library is reached through the polyglot
  * decorators for language homes and internal resources, which wrap this one.
  */
 final class BundleFileSystem implements FileSystem {
     private final FileSystem host = FileSystem.newDefaultFileSystem();
-    private final List<Path> readable;
-    private final Path writable;
+    private final FileBoundary readable;
+    private final FileBoundary writable;
+    private final Path tempDir;
 
-    BundleFileSystem(Path bundleRoot, Path tempDir) {
-        this.readable = List.of(bundleRoot.toAbsolutePath().normalize(), tempDir.toAbsolutePath().normalize());
-        this.writable = tempDir.toAbsolutePath().normalize();
-    }
-
-    private Path readablePath(Path path) throws IOException {
-        Path p = toAbsolutePath(path).normalize();
-        for (Path root : readable) {
-            if (p.startsWith(root)) {
-                return p;
-            }
-        }
-        throw new AccessDeniedException(p.toString(), null, "outside the bundle and the temp dir");
-    }
-
-    private Path writablePath(Path path) throws IOException {
-        Path p = toAbsolutePath(path).normalize();
-        if (!p.startsWith(writable)) {
-            throw new AccessDeniedException(p.toString(), null, "the bundle is read-only; write under " + writable);
-        }
-        return p;
+    BundleFileSystem(FileBoundary readable, FileBoundary writable, Path tempDir) {
+        this.readable = readable;
+        this.writable = writable;
+        this.tempDir = tempDir.toAbsolutePath().normalize();
     }
 
     private static boolean writes(Set<? extends OpenOption> options) {
         return options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND)
                 || options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW)
                 || options.contains(StandardOpenOption.DELETE_ON_CLOSE) || options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    private static boolean nofollow(LinkOption... options) {
+        return Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private Path absolute(Path path) {
+        return host.toAbsolutePath(path);
     }
 
     @Override
@@ -68,29 +62,58 @@ final class BundleFileSystem implements FileSystem {
 
     @Override
     public void checkAccess(Path path, Set<? extends AccessMode> modes, LinkOption... linkOptions) throws IOException {
-        Path p = modes.contains(AccessMode.WRITE) ? writablePath(path) : readablePath(path);
+        Path p = modes.contains(AccessMode.WRITE) ? writable.existing(absolute(path)) : readable.existing(absolute(path));
         host.checkAccess(p, modes, linkOptions);
     }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attrs) throws IOException {
-        host.createDirectory(writablePath(dir), attrs);
+        host.createDirectory(writable.forCreate(absolute(dir)), attrs);
     }
 
     @Override
     public void delete(Path path) throws IOException {
-        host.delete(writablePath(path));
+        // Deleting removes the name, not what a link points to: the link's directory must be writable.
+        host.delete(writable.unfollowed(absolute(path)));
     }
 
     @Override
     public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
-        Path p = writes(options) ? writablePath(path) : readablePath(path);
-        return host.newByteChannel(p, options, attrs);
+        Path real = writes(options) ? writable.forCreate(absolute(path)) : readable.existing(absolute(path));
+        // The name is resolved; opening the resolved name must not follow a link swapped in since.
+        Set<OpenOption> opened = new HashSet<>(options);
+        opened.add(LinkOption.NOFOLLOW_LINKS);
+        return host.newByteChannel(real, opened, attrs);
     }
 
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
-        return host.newDirectoryStream(readablePath(dir), filter);
+        Path asNamed = absolute(dir);
+        Path real = readable.existing(asNamed);
+        DirectoryStream<Path> entries = host.newDirectoryStream(real, filter);
+        // Entries keep the name Python asked for, so os.walk and scandir see the paths they built.
+        return new DirectoryStream<>() {
+            @Override
+            public java.util.Iterator<Path> iterator() {
+                java.util.Iterator<Path> it = entries.iterator();
+                return new java.util.Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public Path next() {
+                        return asNamed.resolve(it.next().getFileName().toString());
+                    }
+                };
+            }
+
+            @Override
+            public void close() throws IOException {
+                entries.close();
+            }
+        };
     }
 
     @Override
@@ -100,13 +123,13 @@ final class BundleFileSystem implements FileSystem {
 
     @Override
     public Path toRealPath(Path path, LinkOption... linkOptions) throws IOException {
-        Path real = host.toRealPath(readablePath(path), linkOptions);
-        return readablePath(real);
+        return nofollow(linkOptions) ? readable.unfollowed(absolute(path)) : readable.existing(absolute(path));
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options) throws IOException {
-        return host.readAttributes(readablePath(path), attributes, options);
+        Path p = nofollow(options) ? readable.unfollowed(absolute(path)) : readable.existing(absolute(path));
+        return host.readAttributes(p, attributes, options);
     }
 
     @Override
@@ -126,6 +149,6 @@ final class BundleFileSystem implements FileSystem {
 
     @Override
     public Path getTempDirectory() {
-        return writable;
+        return tempDir;
     }
 }

@@ -1,5 +1,6 @@
 package dev.corral.server.python;
 
+import dev.corral.server.files.FileBoundary;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -39,8 +40,11 @@ public final class PythonRuntime implements AutoCloseable {
         return !implementationName().toLowerCase(java.util.Locale.ROOT).contains("interpreted");
     }
 
-    /** A new sandboxed context whose files are the bundle (read-only) and {@code tempDir} (read-write). */
-    Context newContext(Path bundleRoot, Path tempDir, Map<String, String> env) {
+    /**
+     * A new sandboxed context whose files are what {@code readable} allows (the bundle and the temp dir),
+     * writable only where {@code writable} allows (the temp dir).
+     */
+    Context newContext(Path bundleRoot, Path tempDir, FileBoundary readable, FileBoundary writable, Map<String, String> env) {
         Map<String, String> environment = new HashMap<>(env);
         environment.put("TMPDIR", tempDir.toString());
         return Context.newBuilder("python")
@@ -53,7 +57,7 @@ public final class PythonRuntime implements AutoCloseable {
                 .allowNativeAccess(false)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .environment(environment)
-                .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(bundleRoot, tempDir)).build())
+                .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(readable, writable, tempDir)).build())
                 .currentWorkingDirectory(bundleRoot)
                 // The bundle is read-only: never try to write __pycache__ next to it.
                 .option("python.DontWriteBytecodeFlag", "true")
@@ -61,8 +65,8 @@ public final class PythonRuntime implements AutoCloseable {
     }
 
     /** The bundle's files, plus read access to GraalPy's own home and internal resources (its standard library). */
-    private static FileSystem pythonFiles(Path bundleRoot, Path tempDir) {
-        return FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(new BundleFileSystem(bundleRoot, tempDir)));
+    private static FileSystem pythonFiles(FileBoundary readable, FileBoundary writable, Path tempDir) {
+        return FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(new BundleFileSystem(readable, writable, tempDir)));
     }
 
     /** Closes the engine, cancelling anything still running (a worker abandoned inside a long builtin). */

@@ -77,9 +77,14 @@ final class PythonWorker implements Runnable {
         return active != null;
     }
 
-    /** The thread ended without being asked to (an error escaped): the supervisor replaces it. */
+    /** The thread ended without being asked to (an error escaped, or a replacement could not import): the supervisor replaces it. */
     boolean hasDied() {
         return diedOf != null && !thread.isAlive();
+    }
+
+    /** Why the thread ended, when {@link #hasDied()}: an import failure is retried with backoff. */
+    boolean diedImporting() {
+        return diedOf instanceof BundleImportException;
     }
 
     boolean isAlive() {
@@ -102,6 +107,13 @@ final class PythonWorker implements Runnable {
             app = firstGeneration ? spares.fresh() : spares.take();
             loaded.complete(null);
         } catch (BundleImportException | RuntimeException e) {
+            if (!firstGeneration) {
+                // A replacement that cannot import leaves its slot empty: say so, and let the supervisor retry.
+                LOG.log(System.Logger.Level.ERROR, "worker " + id + ": a replacement interpreter cannot import the application; "
+                        + "the slot stays empty until a retry works\n" + e.getMessage());
+                events.importFailed();
+                diedOf = e;
+            }
             loaded.completeExceptionally(e);
             stopped.complete(null);
             return;
@@ -148,8 +160,15 @@ final class PythonWorker implements Runnable {
 
     /** Runs one request; returns why the interpreter must be replaced afterwards, or null. */
     private String serve(WsgiCall call, WsgiApplication app) {
+        if (call.response().clientHasGone()) {
+            // The client left while this waited: nobody would read the answer, so do not run it.
+            events.abandoned();
+            call.onDone().run();
+            return null;
+        }
         ActiveCall running = new ActiveCall(call, app);
         active = running;
+        call.response().watchStream(running);
         try {
             app.call(call);
             return null;

@@ -12,4 +12,12 @@ public interface WorkerEvents {
 
     /** A worker got a fresh interpreter: {@code recycled}, {@code cancelled}, {@code exhausted} or {@code died}. */
     void replaced(String reason);
+
+    /** A queued request was dropped without running because its client had already left. */
+    default void abandoned() {
+    }
+
+    /** A replacement interpreter could not import the application; its slot stays empty until a retry works. */
+    default void importFailed() {
+    }
 }

@@ -26,6 +26,10 @@ final class WorkerSupervisor implements Runnable {
     private final ExecutorService enforcers = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Per slot: when a worker that died importing may be tried again, and the backoff after that. */
+    private final java.util.Map<Integer, long[]> importRetry = new java.util.HashMap<>();
+    static final Duration FIRST_IMPORT_RETRY = Duration.ofSeconds(1);
+    static final Duration LAST_IMPORT_RETRY = Duration.ofSeconds(30);
 
     WorkerSupervisor(List<PythonWorker> workers, IntFunction<PythonWorker> replacement, WorkerEvents events,
                      Duration tick, Duration grace) {
@@ -48,12 +52,18 @@ final class WorkerSupervisor implements Runnable {
             for (int slot = 0; slot < workers.size(); slot++) {
                 PythonWorker worker = workers.get(slot);
                 if (running && worker.hasDied()) {
+                    if (worker.diedImporting() && !retryDue(slot, now)) {
+                        continue;
+                    }
                     LOG.log(System.Logger.Level.ERROR, "worker " + slot + " died; starting a replacement");
                     PythonWorker fresh = replacement.apply(slot);
                     workers.set(slot, fresh);
                     fresh.start();
                     events.replaced("died");
                     continue;
+                }
+                if (worker.isAlive() && worker.isBusy()) {
+                    importRetry.remove(slot);
                 }
                 ActiveCall call = worker.active();
                 if (call == null) {
@@ -72,6 +82,22 @@ final class WorkerSupervisor implements Runnable {
                 return;
             }
         }
+    }
+
+    /** Whether a slot whose replacement failed to import may be tried again: after 1 s, doubling to 30 s. */
+    private boolean retryDue(int slot, long now) {
+        long[] retry = importRetry.get(slot);
+        if (retry == null) {
+            importRetry.put(slot, new long[] {now + FIRST_IMPORT_RETRY.toNanos(), FIRST_IMPORT_RETRY.toNanos()});
+            return false;
+        }
+        if (now - retry[0] < 0) {
+            return false;
+        }
+        long backoff = Math.min(retry[1] * 2, LAST_IMPORT_RETRY.toNanos());
+        retry[0] = now + backoff;
+        retry[1] = backoff;
+        return true;
     }
 
     /**

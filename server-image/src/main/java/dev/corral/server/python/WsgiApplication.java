@@ -1,6 +1,7 @@
 package dev.corral.server.python;
 
 import dev.corral.server.bundle.Bundle;
+import dev.corral.server.files.FileBoundary;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -9,26 +10,40 @@ import org.graalvm.polyglot.Value;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** The bundle's WSGI application imported into one context, and the driver that calls it per request. */
 final class WsgiApplication implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(WsgiApplication.class.getName());
     private static final Source DRIVER = driverSource();
 
     private final Context context;
     private final Value handle;
     private final Value describe;
+    /** What Python may read: also what {@code wsgi.file_wrapper} may send. */
+    private final FileBoundary readable;
 
-    private WsgiApplication(Context context, Value handle, Value describe) {
+    private WsgiApplication(Context context, Value handle, Value describe, FileBoundary readable) {
         this.context = context;
         this.handle = handle;
         this.describe = describe;
+        this.readable = readable;
     }
 
     static WsgiApplication load(PythonRuntime runtime, Bundle bundle, Path tempDir, Map<String, String> env) throws BundleImportException {
-        Context context = runtime.newContext(bundle.root(), tempDir, env);
+        FileBoundary readable;
+        FileBoundary writable;
+        try {
+            readable = new FileBoundary(List.of(bundle.root(), tempDir));
+            writable = new FileBoundary(List.of(tempDir));
+        } catch (IOException e) {
+            throw new BundleImportException("cannot resolve the bundle or the temp dir: " + e.getMessage());
+        }
+        Context context = runtime.newContext(bundle.root(), tempDir, readable, writable, env);
         try {
             context.eval(DRIVER);
             Value driver = context.getBindings("python");
@@ -44,7 +59,7 @@ final class WsgiApplication implements AutoCloseable {
                 throw new BundleImportException("cannot import " + bundle.manifest().entrypoint() + " from " + bundle.root()
                         + "\n" + describe(describe, e));
             }
-            return new WsgiApplication(context, handle, describe);
+            return new WsgiApplication(context, handle, describe, readable);
         } catch (BundleImportException | RuntimeException e) {
             context.close(true);
             throw e;
@@ -60,9 +75,25 @@ final class WsgiApplication implements AutoCloseable {
         } else if (result.getArraySize() == 2) {
             out.complete(ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1));
         } else {
-            out.sendFile(ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1).asString(),
+            sendFile(out, ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1).asString(),
                     result.getArrayElement(2).asLong());
         }
+    }
+
+    /**
+     * A {@code wsgi.file_wrapper} over a real file: the name Python opened is resolved once through the
+     * same boundary Python's own open() went through, and the opened channel is what gets sent.
+     */
+    private void sendFile(ResponseChannel out, ResponseHead head, String absoluteName, long offset) {
+        FileChannel channel;
+        try {
+            channel = readable.openForReading(Path.of(absoluteName));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            LOG.log(System.Logger.Level.WARNING, "wsgi.file_wrapper: cannot send " + absoluteName + ": " + e.getMessage());
+            out.fail(500, "the server could not send the file");
+            return;
+        }
+        out.sendFile(head, channel, offset);
     }
 
     /** The Python traceback of a failed call, for the log. */

@@ -16,6 +16,10 @@ _HOP_BY_HOP = frozenset((
     'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade',
 ))
 _EMPTY = b''
+# RFC 9110 token characters: what a header name may be made of.
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Control characters a field value may not hold (HTAB is allowed).
+_VALUE_FORBIDDEN = frozenset(chr(c) for c in range(32) if c != 9) | {'\x7f'}
 
 
 class ClientDisconnected(OSError):
@@ -63,6 +67,9 @@ _BASE_ENVIRON = {
     'wsgi.multiprocess': True,
     'wsgi.run_once': False,
     'wsgi.file_wrapper': FileWrapper,
+    # The whole body is read before the application runs, so wsgi.input always ends where the body does
+    # (the mod_wsgi extension werkzeug reads for chunked uploads).
+    'wsgi.input_terminated': True,
 }
 
 
@@ -71,6 +78,8 @@ def _check_status(status):
         raise TypeError('WSGI status must be a str, got %r' % (status,))
     if len(status) < 4 or not status[:3].isdigit() or status[3] != ' ' or status[0] == '0':
         raise ValueError('WSGI status must look like "200 OK", got %r' % (status,))
+    if not _VALUE_FORBIDDEN.isdisjoint(status):
+        raise ValueError('WSGI status must not contain control characters, got %r' % (status,))
 
 
 def _pack_head(status, headers):
@@ -86,15 +95,18 @@ def _pack_head(status, headers):
             raise TypeError('WSGI header names and values must be str, got %r' % (item,))
         if name.lower() in _HOP_BY_HOP:
             raise ValueError('hop-by-hop header %r is the server\'s to set, not the application\'s' % name)
-        if '\n' in value or '\r' in value or '\x00' in value or '\n' in name or '\r' in name or ':' in name or '\x00' in name:
-            raise ValueError('header %r contains a line break, a NUL or an invalid name' % name)
+        if not name or not _TOKEN.issuperset(name):
+            raise ValueError('header name %r is not an HTTP token (letters, digits and !#$%%&\'*+-.^_`|~ only)' % name)
+        if not _VALUE_FORBIDDEN.isdisjoint(value):
+            raise ValueError('the value of header %r contains a line break or another control character' % name)
         flat.append(name)
         flat.append(value)
     return '\x00'.join(flat)
 
 
 def _real_file(result):
-    """The path and offset of a FileWrapper over a regular file the server may send itself, else None."""
+    """The absolute path and offset of a FileWrapper over a regular file, else None. The server opens that
+    path again through the same sandbox boundary as Python's open(), so it can only name what Python could read."""
     if type(result) is not FileWrapper:
         return None
     name = getattr(result.filelike, 'name', None)
@@ -103,7 +115,7 @@ def _real_file(result):
     try:
         if not os.path.isfile(name):
             return None
-        return name, result.filelike.tell()
+        return os.path.abspath(name), result.filelike.tell()
     except (OSError, ValueError):
         return None
 

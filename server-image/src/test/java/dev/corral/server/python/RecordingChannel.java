@@ -14,7 +14,8 @@ public class RecordingChannel implements ResponseChannel {
     final List<String> headers = new ArrayList<>();
     final ByteArrayOutputStream body = new ByteArrayOutputStream();
     final List<String> events = new ArrayList<>();
-    String filePath;
+    /** The whole file the channel sent, read from the opened channel (then closed, as the real responder does). */
+    byte[] fileBytes;
     long fileOffset = -1;
     boolean clientGone;
     String failure;
@@ -47,10 +48,18 @@ public class RecordingChannel implements ResponseChannel {
     }
 
     @Override
-    public void sendFile(ResponseHead head, String path, long offset) {
+    public void sendFile(ResponseHead head, java.nio.channels.FileChannel file, long offset) {
         events.add("sendFile");
         record(head);
-        filePath = path;
+        try (file) {
+            java.nio.ByteBuffer all = java.nio.ByteBuffer.allocate((int) file.size());
+            while (all.hasRemaining() && file.read(all, all.position()) > 0) {
+                // read until full
+            }
+            fileBytes = all.array();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         fileOffset = offset;
     }
 

@@ -39,6 +39,24 @@ class WorkerPoolTest {
         public void replaced(String reason) {
             events.add("replaced " + reason);
         }
+
+        @Override
+        public void abandoned() {
+            events.add("abandoned");
+        }
+
+        @Override
+        public void importFailed() {
+            events.add("import failed");
+        }
+    }
+
+    /** A channel whose client has already left. */
+    static final class GoneChannel extends RecordingChannel {
+        @Override
+        public boolean clientHasGone() {
+            return true;
+        }
     }
 
     /** A channel whose connection code fails with an Error, as a JVM fault inside a worker would. */
@@ -72,6 +90,65 @@ class WorkerPoolTest {
             assertThat(pool.submit(call(after))).isEqualTo(Admission.QUEUED);
             await().atMost(Duration.ofSeconds(60)).until(() -> after.events.contains("complete"));
             assertThat(after.text()).isEqualTo("hello");
+            assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aQueuedCallWhoseClientLeftIsDroppedWithoutRunning() throws Exception {
+        Path bundleRoot = Path.of(getClass().getResource("/bundles/pep3333").toURI());
+        RecordingEvents events = new RecordingEvents();
+        try (PythonRuntime runtime = new PythonRuntime()) {
+            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp), new WorkerPool.Settings(1, 8, Duration.ZERO, temp, Map.of(),
+                    0, 0, Duration.ofSeconds(1), Duration.ofMillis(5)), events);
+            pool.start();
+            GoneChannel gone = new GoneChannel();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThat(pool.submit(new WsgiCall(EnvironPairs.of("REQUEST_METHOD", "GET", "PATH_INFO", "/list", "QUERY_STRING", ""), null,
+                    gone, RequestBudget.UNLIMITED, "default", () -> done.set(true)))).isEqualTo(Admission.QUEUED);
+            await().atMost(Duration.ofSeconds(30)).until(done::get);
+            assertThat(events.events).contains("abandoned");
+            assertThat(gone.events).as("nothing ran, nothing was sent").isEmpty();
+            assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    @Test
+    void aReplacementThatCannotImportLeavesItsSlotDeadAndIsRetriedUntilItWorks() throws Exception {
+        Path bundleRoot = java.nio.file.Files.createDirectories(temp.resolve("flaky-bundle"));
+        Path work = java.nio.file.Files.createDirectories(temp.resolve("work"));
+        Path marker = work.resolve("fail-import");
+        java.nio.file.Files.writeString(bundleRoot.resolve("app.py"), """
+                import os
+                if os.path.exists(os.path.join(os.environ['TMPDIR'], 'fail-import')):
+                    raise RuntimeError('this interpreter may not import the application')
+
+                def application(environ, start_response):
+                    start_response('200 OK', [('Content-Type', 'text/plain')])
+                    return [b'hello']
+                """);
+        RecordingEvents events = new RecordingEvents();
+        try (PythonRuntime runtime = new PythonRuntime()) {
+            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp.resolve("unpacked")), new WorkerPool.Settings(2, 8,
+                    Duration.ZERO, work, Map.of(), 0, 0, Duration.ofSeconds(1), Duration.ofMillis(5)), events);
+            pool.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.spares() == 1);
+            java.nio.file.Files.writeString(marker, "x");
+            // The first replacement takes the spare imported before; the next has to import, and cannot.
+            for (int kills = 0; kills < 2; kills++) {
+                int died = (int) events.events.stream().filter("replaced died"::equals).count();
+                assertThat(pool.submit(call(new FatalChannel()))).isEqualTo(Admission.QUEUED);
+                await().atMost(Duration.ofSeconds(60)).until(() -> events.events.stream().filter("replaced died"::equals).count() > died);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.events.contains("import failed"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.live() == 1);
+            // One slot down, the other still serves.
+            RecordingChannel meanwhile = new RecordingChannel();
+            pool.submit(call(meanwhile));
+            await().atMost(Duration.ofSeconds(30)).until(() -> meanwhile.events.contains("complete"));
+
+            java.nio.file.Files.delete(marker);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.live() == 2);
             assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
         }
     }

@@ -132,7 +132,7 @@ class WsgiApplicationTest {
         assertThatThrownBy(() -> call("/no-start")).hasMessageContaining("without calling start_response()");
         assertThatThrownBy(() -> call("/bad-status")).hasMessageContaining("200 OK");
         assertThatThrownBy(() -> call("/hop-by-hop")).hasMessageContaining("hop-by-hop header 'Connection'");
-        assertThatThrownBy(() -> call("/nul-header")).hasMessageContaining("header 'X-Bad' contains a line break, a NUL");
+        assertThatThrownBy(() -> call("/nul-header")).hasMessageContaining("the value of header 'X-Bad' contains a line break");
     }
 
     @Test
@@ -151,7 +151,7 @@ class WsgiApplicationTest {
     void fileWrapperOverARealFileIsHandedToSendfileAtItsPosition() throws Exception {
         RecordingChannel r = call("/file");
         assertThat(r.events).containsExactly("sendFile");
-        assertThat(Path.of(r.filePath)).isEqualTo(bundleRoot.resolve("app.py"));
+        assertThat(r.fileBytes).isEqualTo(java.nio.file.Files.readAllBytes(bundleRoot.resolve("app.py")));
         assertThat(r.fileOffset).isEqualTo(10);
 
         RecordingChannel blocks = call("/filelike");

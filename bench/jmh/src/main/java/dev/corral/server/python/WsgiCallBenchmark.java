@@ -71,7 +71,7 @@ public class WsgiCallBenchmark {
         }
 
         @Override
-        public void sendFile(ResponseHead head, String path, long offset) {
+        public void sendFile(ResponseHead head, java.nio.channels.FileChannel file, long offset) {
         }
 
         @Override
