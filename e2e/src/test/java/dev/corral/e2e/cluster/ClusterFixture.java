@@ -49,6 +49,19 @@ final class ClusterFixture implements AutoCloseable {
         Assumptions.assumeTrue(usable, reason);
     }
 
+    /**
+     * Skips (with the reason) unless the images to install were named: the defaults name registry images
+     * that do not exist yet, and a cluster here cannot pull anything.
+     */
+    static void requireImages() {
+        boolean named = System.getProperty("corral.e2e.operatorImage") != null && System.getProperty("corral.e2e.serverImage") != null;
+        String reason = "no -Dcorral.e2e.operatorImage / -Dcorral.e2e.serverImage given: the user-path suite needs images loaded on the nodes";
+        if (!named) {
+            System.out.println("[skipped] " + reason);
+        }
+        Assumptions.assumeTrue(named, reason);
+    }
+
     ClusterFixture() {
         String id = UUID.randomUUID().toString().substring(0, 6);
         client = new KubernetesClientBuilder().build();

@@ -40,6 +40,7 @@ class UserPathE2E {
     @BeforeAll
     static void install() {
         ClusterFixture.requireCluster();
+        ClusterFixture.requireImages();
         cluster = new ClusterFixture();
     }
 
