@@ -103,8 +103,9 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     public UpdateControl<WebApp> reconcile(WebApp webApp, Context<WebApp> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         List<Pod> pods = List.copyOf(context.getSecondaryResources(Pod.class));
-        OomKill recorded = webApp.getStatus() == null ? null : webApp.getStatus().getLastOOMKill();
-        List<OomKill> newKills = OomKills.since(pods, recorded == null ? null : Instant.parse(recorded.getTime()));
+        List<String> counted = webApp.getStatus() == null || webApp.getStatus().getCountedOOMKills() == null
+                ? List.of() : webApp.getStatus().getCountedOOMKills();
+        List<OomKill> newKills = OomKills.uncounted(pods, counted);
         for (OomKill kill : newKills) {
             warn(webApp, context, kill);
         }
@@ -203,7 +204,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
      * cached WebApp not yet showing the new watermark (or after an operator restart) cannot report it twice.
      */
     private static void warn(WebApp webApp, Context<WebApp> context, OomKill kill) {
-        String name = webApp.getMetadata().getName() + ".oom." + BundleHash.ofText(kill.getPod() + "/" + kill.getContainer() + "@" + kill.getTime());
+        String name = webApp.getMetadata().getName() + ".oom." + BundleHash.ofText(kill.key());
         event(webApp, context, name, "Warning", "OOMKilled", "container " + kill.getContainer() + " of pod " + kill.getPod()
                 + " was OOM-killed by the kernel at " + kill.getTime() + "; other pods are unaffected");
     }

@@ -11,9 +11,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Finds OOM kills in a WebApp's pods. The kubelet keeps only each container's last termination, so a
- * kill is new when it finished after the newest one already recorded in status: the watermark lives in
- * the WebApp itself and survives operator restarts.
+ * Finds OOM kills in a WebApp's pods. The kubelet keeps only each container's last termination; a kill
+ * is identified by pod, container and the restart count that followed it, and is new when status has
+ * not counted that key yet. (Times alone cannot tell kills apart: the API server keeps them to the
+ * second, so two pods killed in the same second would be one.) The counted keys live in the WebApp's
+ * status, so they survive operator restarts.
  */
 public final class OomKills {
     public static final String REASON = "OOMKilled";
@@ -21,8 +23,11 @@ public final class OomKills {
     private OomKills() {
     }
 
-    /** Kills that finished after {@code recordedUpTo} (null: none recorded yet), oldest first. */
-    public static List<OomKill> since(List<Pod> pods, Instant recordedUpTo) {
+    /** At most this many counted kills are remembered; older keys belong to pods long gone. */
+    public static final int REMEMBERED = 64;
+
+    /** Kills whose key is not in {@code counted}, oldest first. */
+    public static List<OomKill> uncounted(List<Pod> pods, java.util.Collection<String> counted) {
         List<OomKill> kills = new ArrayList<>();
         for (Pod pod : pods) {
             if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
@@ -34,12 +39,20 @@ public final class OomKills {
                     continue;
                 }
                 Instant finished = Instant.parse(last.getFinishedAt());
-                if (recordedUpTo == null || finished.isAfter(recordedUpTo)) {
-                    kills.add(new OomKill(pod.getMetadata().getName(), container.getName(), finished.toString()));
+                OomKill kill = new OomKill(pod.getMetadata().getName(), container.getName(), finished.toString(), container.getRestartCount());
+                if (!counted.contains(kill.key())) {
+                    kills.add(kill);
                 }
             }
         }
-        kills.sort(Comparator.comparing(k -> Instant.parse(k.getTime())));
+        kills.sort(Comparator.comparing((OomKill k) -> Instant.parse(k.getTime())).thenComparing(OomKill::key));
         return kills;
+    }
+
+    /** The keys counted before, then the new kills', keeping the newest {@link #REMEMBERED}. */
+    public static List<String> counted(List<String> before, List<OomKill> newKills) {
+        List<String> all = new ArrayList<>(before == null ? List.of() : before);
+        newKills.forEach(k -> all.add(k.key()));
+        return List.copyOf(all.subList(Math.max(0, all.size() - REMEMBERED), all.size()));
     }
 }

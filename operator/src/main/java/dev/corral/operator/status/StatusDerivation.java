@@ -40,6 +40,7 @@ public final class StatusDerivation {
         status.setOomKills(previousKills + newKills.size());
         OomKill lastBefore = previous.getLastOOMKill();
         status.setLastOOMKill(newKills.isEmpty() ? lastBefore : newKills.get(newKills.size() - 1));
+        status.setCountedOOMKills(OomKills.counted(previous.getCountedOOMKills(), newKills));
 
         DeploymentStatus observed = deployment == null ? null : deployment.getStatus();
         int desired = webApp.getSpec().getReplicas();
@@ -104,6 +105,7 @@ public final class StatusDerivation {
         status.setEffectiveResources(previous.getEffectiveResources());
         status.setOomKills(previous.getOomKills());
         status.setLastOOMKill(previous.getLastOOMKill());
+        status.setCountedOOMKills(previous.getCountedOOMKills());
         status.setConditions(Conditions.set(previous.getConditions(), Conditions.READY, false, "InvalidSpec",
                 problems + " (the pods already running are left as they are)", generation, now));
         return status;

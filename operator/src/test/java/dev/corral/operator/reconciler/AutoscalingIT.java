@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.corral.operator.testing.RealApiServer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +40,9 @@ import static org.awaitility.Awaitility.await;
 
 /** Vertical and horizontal autoscaling, end to end through the real Operator on the CRUD mock. */
 class AutoscalingIT {
-    private static final String NS = "shop";
+    @RegisterExtension
+    static final RealApiServer API = new RealApiServer();
+    private String ns;
     private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "corral-server",
             "app.kubernetes.io/instance", "hello", "app.kubernetes.io/managed-by", "corral-operator");
     private OperatorHarness harness;
@@ -49,7 +53,8 @@ class AutoscalingIT {
     void start() throws Exception {
         // Sample usage every second, so sustained throttling shows within the test's patience.
         OperatorConfig fast = new OperatorConfig(OperatorConfig.DEFAULTS.serverImage(), 5, 10, Set.of(), "", 0, 1);
-        harness = new OperatorHarness(fast);
+        harness = new OperatorHarness(API, fast);
+        ns = harness.namespace();
         client = harness.client();
     }
 
@@ -64,7 +69,7 @@ class AutoscalingIT {
 
     @AfterAll
     static void everyCallIsAllowedAndEveryPermissionIsUsed() {
-        ApiCallLog.check();
+        ApiCallLog.check(API);
     }
 
     private static String webApp(String autoscaling) {
@@ -83,13 +88,13 @@ class AutoscalingIT {
     }
 
     private void create(String yaml) {
-        client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(NS).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+        client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(ns).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
     }
 
     /** The status the operator last wrote; until it has written one, an assertion failure that {@code await} retries. */
     private WebAppStatus status() {
-        WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+        WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
         assertThat(webApp).isNotNull();
         assertThat(webApp.getStatus()).as("status written by the operator").isNotNull();
         return webApp.getStatus();
@@ -102,21 +107,21 @@ class AutoscalingIT {
     }
 
     private Container deploymentContainer() {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        Deployment deployment = client.apps().deployments().inNamespace(ns).withName("hello").get();
         return deployment.getSpec().getTemplate().getSpec().getContainers().stream().filter(c -> c.getName().equals("server")).findFirst().orElseThrow();
     }
 
     /** A pod whose server container the kubelet reports OOM-killed just now. */
     private void oomKilledPod(String name) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
+        createPod(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
                 .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").addNewContainerStatus().withName("server").withRestartCount(1)
                 .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt(Instant.now().toString())
-                .endTerminated().endLastState().endContainerStatus().endStatus().build()).create();
+                .endTerminated().endLastState().endContainerStatus().endStatus().build());
     }
 
     private List<Event> events(String reason) {
-        return client.v1().events().inNamespace(NS).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+        return client.v1().events().inNamespace(ns).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 
     private static Quantity limit(Container container, String resource) {
@@ -156,20 +161,20 @@ class AutoscalingIT {
         });
         assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("1Gi"));
         assertThat(events("QuotaRaised")).hasSize(2);
-        assertThat(metricsText()).contains("corral_operator_quota_changes_total{direction=\"raised\",namespace=\"shop\",resource=\"memory\",webapp=\"hello\"} 2.0");
+        assertThat(metricsText()).contains("corral_operator_quota_changes_total{direction=\"raised\",namespace=\"" + ns + "\",resource=\"memory\",webapp=\"hello\"} 2.0");
     }
 
     @Test
     void inPlaceResizesRunningPodsAndLeavesTheTemplateAlone() {
         create(webApp("vertical: {apply: InPlace}"));
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-run").withLabels(LABELS).endMetadata()
+        createPod(new PodBuilder().withNewMetadata().withName("hello-run").withLabels(LABELS).endMetadata()
                 .withNewSpec().addNewContainer().withName("server").withImage("corral")
                 .withNewResources().addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi")).endResources()
-                .endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build()).create();
+                .endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build());
         oomKilledPod("hello-k1");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Pod running = client.pods().inNamespace(NS).withName("hello-run").get();
+            Pod running = client.pods().inNamespace(ns).withName("hello-run").get();
             assertThat(running.getSpec().getContainers().get(0).getResources().getLimits())
                     .containsEntry("memory", new Quantity("768Mi")).containsEntry("cpu", new Quantity("500m"));
             assertThat(autoscalingStatus().getApplyMethod()).isEqualTo("InPlace");
@@ -201,7 +206,7 @@ class AutoscalingIT {
                 """));
         runningPodWithMetrics("hello-busy", port);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("hello").get();
+            HorizontalPodAutoscaler hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("hello").get();
             assertThat(hpa).isNotNull();
             assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("WebApp");
             assertThat(hpa.getSpec().getScaleTargetRef().getApiVersion()).isEqualTo("corral.dev/v1alpha1");
@@ -223,25 +228,27 @@ class AutoscalingIT {
         assertThat(limit(deploymentContainer(), "cpu")).isEqualTo(new Quantity("500m"));
         assertThat(events("QuotaRaised")).isEmpty();
 
-        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+        client.resources(WebApp.class).inNamespace(ns).withName("hello")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"autoscaling\":{\"horizontal\":null}}}");
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(NS).withName("hello").get() == null);
+                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("hello").get() == null);
         // Without the HPA, the same throttling now raises CPU.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(limit(deploymentContainer(), "cpu")).isEqualTo(new Quantity("750m")));
     }
 
     @Test
-    void impossibleBoundsAreAnInvalidSpecEvenWithoutCel() {
-        client.resource(Serialization.unmarshal(webApp("""
+    void impossibleBoundsAreRefusedByTheApiServersCelRules() {
+        // The operator checks the same again (SpecValidationTest); here the API server refuses them first.
+        WebApp invalid = Serialization.unmarshal(webApp("""
                 vertical: {minMemory: 2Gi, maxMemory: 1Gi}
                 horizontal: {minReplicas: 5, maxReplicas: 2}
-                """), WebApp.class)).inNamespace(NS).create();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status().getConditions()).anySatisfy(c -> {
-            assertThat(c.getType()).isEqualTo("Ready");
-            assertThat(c.getReason()).isEqualTo("InvalidSpec");
-            assertThat(c.getMessage()).contains("minMemory (2Gi) exceeds maxMemory (1Gi)").contains("maxReplicas (2) must be at least minReplicas (5)");
-        }));
+                """), WebApp.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resource(invalid).inNamespace(ns).create())
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("spec.autoscaling.vertical").contains("spec.autoscaling.horizontal");
+                });
+        assertThat(client.resources(WebApp.class).inNamespace(ns).withName("hello").get()).isNull();
     }
 
     /** A stand-in for a server pod's admin /metrics: counters that advance per scrape, throttled in this fraction of periods. */
@@ -265,16 +272,26 @@ class AutoscalingIT {
     }
 
     private void runningPodWithMetrics(String name, int port) {
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
+        createPod(new PodBuilder().withNewMetadata().withName(name).withLabels(LABELS).endMetadata()
                 .withNewSpec().addNewContainer().withName("server").withImage("corral")
                 .addNewPort().withName("admin").withContainerPort(port).endPort()
                 .endContainer().endSpec()
-                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build()).create();
+                .withNewStatus().withPhase("Running").withPodIP("127.0.0.1").endStatus().build());
     }
 
     private String metricsText() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrometheusTextFormatWriter.create().write(out, harness.metrics.registry().scrape());
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Creates a pod as the kubelet would report it: the API server takes status only through the status subresource. */
+    private void createPod(io.fabric8.kubernetes.api.model.Pod pod) {
+        io.fabric8.kubernetes.api.model.PodStatus status = pod.getStatus();
+        io.fabric8.kubernetes.api.model.Pod created = client.pods().inNamespace(ns).resource(pod).create();
+        if (status != null) {
+            created.setStatus(status);
+            client.pods().inNamespace(ns).resource(created).updateStatus();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.dependent.BundleHash;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.corral.operator.testing.RealApiServer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,13 +27,16 @@ import static org.awaitility.Awaitility.await;
 
 /** The real Operator, on JOSDK's defaults, against fabric8's mock API server in CRUD mode on 127.0.0.1. */
 class WebAppReconcilerIT {
-    private static final String NS = "shop";
+    @RegisterExtension
+    static final RealApiServer API = new RealApiServer();
+    private String ns;
     private OperatorHarness harness;
     private KubernetesClient client;
 
     @BeforeEach
     void start() throws Exception {
-        harness = new OperatorHarness();
+        harness = new OperatorHarness(API);
+        ns = harness.namespace();
         client = harness.client();
     }
 
@@ -42,16 +48,16 @@ class WebAppReconcilerIT {
 
     @AfterAll
     static void everyCallIsAllowedAndEveryPermissionIsUsed() {
-        ApiCallLog.check();
+        ApiCallLog.check(API);
     }
 
     private WebApp create(String yaml) {
-        return client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(NS).create();
+        return client.resource(Serialization.unmarshal(yaml, WebApp.class)).inNamespace(ns).create();
     }
 
     /** A user's edit: a merge patch, without the optimistic lock that would race the operator's status patches. */
     private void patchSpec(String mergePatch) {
-        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+        client.resources(WebApp.class).inNamespace(ns).withName("hello")
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), mergePatch);
     }
 
@@ -61,7 +67,7 @@ class WebAppReconcilerIT {
     }
 
     private void playDeploymentControllerOf(String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name).get();
+        Deployment deployment = client.apps().deployments().inNamespace(ns).withName(name).get();
         if (deployment.getStatus() != null && deployment.getMetadata().getGeneration().equals(deployment.getStatus().getObservedGeneration())) {
             return;
         }
@@ -87,26 +93,26 @@ class WebAppReconcilerIT {
     void aWebAppGetsItsConfigMapDeploymentServiceAndPdbAndAStatus() {
         create(HELLO);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Deployment deployment = client.apps().deployments().inNamespace(NS).withName("hello").get();
+            Deployment deployment = client.apps().deployments().inNamespace(ns).withName("hello").get();
             assertThat(deployment).isNotNull();
             assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
             assertThat(deployment.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("WebApp") && o.getName().equals("hello"));
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                     .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = None")));
-            ConfigMap bundle = client.configMaps().inNamespace(NS).withName("hello-bundle").get();
+            ConfigMap bundle = client.configMaps().inNamespace(ns).withName("hello-bundle").get();
             assertThat(bundle.getData()).containsValue("application = None");
-            Service service = client.services().inNamespace(NS).withName("hello").get();
+            Service service = client.services().inNamespace(ns).withName("hello").get();
             assertThat(service.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
-            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get()).isNotNull();
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("hello").get()).isNotNull();
             // Deleting the WebApp deletes these through Kubernetes garbage collection, which follows owner references.
             for (io.fabric8.kubernetes.api.model.HasMetadata owned : java.util.List.of(deployment, bundle, service,
-                    client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get())) {
+                    client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("hello").get())) {
                 assertThat(owned.getMetadata().getOwnerReferences()).as(owned.getKind())
                         .anyMatch(o -> o.getKind().equals("WebApp") && o.getName().equals("hello") && o.getUid() != null);
             }
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
             assertThat(webApp.getStatus()).isNotNull();
             assertThat(webApp.getStatus().getSelector()).isEqualTo("app.kubernetes.io/name=corral-server,app.kubernetes.io/instance=hello");
             assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("False"));
@@ -116,47 +122,47 @@ class WebAppReconcilerIT {
     @Test
     void aBundleChangeRollsThePodsAndAReadyDeploymentMakesTheWebAppReady() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
-        String before = client.apps().deployments().inNamespace(NS).withName("hello").get()
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
+        String before = client.apps().deployments().inNamespace(ns).withName("hello").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
 
         patchSpec("{\"spec\":{\"bundle\":{\"inline\":{\"app.py\":\"application = 2\"}}}}");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION)).isNotEqualTo(before));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             playDeploymentController();
-            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
             assertThat(webApp.getStatus()).isNotNull();
             assertThat(webApp.getStatus().getReadyReplicas()).isEqualTo(2);
             assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
             assertThat(webApp.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Ready", "Progressing", "Degraded");
         });
-        Deployment rolled = client.apps().deployments().inNamespace(NS).withName("hello").get();
+        Deployment rolled = client.apps().deployments().inNamespace(ns).withName("hello").get();
         assertThat(rolled.getSpec().getTemplate().getSpec().getContainers()).as("apply replaced the list, not appended").hasSize(1);
     }
 
     @Test
     void anOomKilledPodIsCountedReportedAsAWarningEventAndOthersAreUntouched() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
         Map<String, String> labels = Map.of("app.kubernetes.io/name", "corral-server", "app.kubernetes.io/instance", "hello",
                 "app.kubernetes.io/managed-by", "corral-operator");
         String killedAt = Instant.now().minusSeconds(5).toString();
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-abc").withLabels(labels).endMetadata()
+        createPod(new PodBuilder().withNewMetadata().withName("hello-abc").withLabels(labels).endMetadata()
                 .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec()
                 .withNewStatus().addNewContainerStatus().withName("server").withRestartCount(1)
                 .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt(killedAt)
-                .endTerminated().endLastState().endContainerStatus().endStatus().build()).create();
-        client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("hello-def").withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec().build()).create();
+                .endTerminated().endLastState().endContainerStatus().endStatus().build());
+        createPod(new PodBuilder().withNewMetadata().withName("hello-def").withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec().build());
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
             assertThat(webApp.getStatus()).isNotNull();
             assertThat(webApp.getStatus().getOomKills()).isEqualTo(1);
             assertThat(webApp.getStatus().getLastOOMKill().getPod()).isEqualTo("hello-abc");
-            assertThat(client.v1().events().inNamespace(NS).list().getItems())
+            assertThat(client.v1().events().inNamespace(ns).list().getItems())
                     .filteredOn(e -> "OOMKilled".equals(e.getReason()))
                     .singleElement()
                     .satisfies(e -> {
@@ -165,91 +171,131 @@ class WebAppReconcilerIT {
                         assertThat(e.getMessage()).contains("pod hello-abc");
                     });
         });
-        assertThat(client.pods().inNamespace(NS).withName("hello-def").get()).as("other pods untouched").isNotNull();
+        assertThat(client.pods().inNamespace(ns).withName("hello-def").get()).as("other pods untouched").isNotNull();
         // A later reconcile does not count the same kill again.
         patchSpec("{\"spec\":{\"replicas\":3}}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get().getSpec().getReplicas() == 3);
-        assertThat(client.resources(WebApp.class).inNamespace(NS).withName("hello").get().getStatus().getOomKills()).isEqualTo(1);
-        assertThat(client.v1().events().inNamespace(NS).list().getItems()).filteredOn(e -> "OOMKilled".equals(e.getReason())).hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get().getSpec().getReplicas() == 3);
+        assertThat(client.resources(WebApp.class).inNamespace(ns).withName("hello").get().getStatus().getOomKills()).isEqualTo(1);
+        assertThat(client.v1().events().inNamespace(ns).list().getItems()).filteredOn(e -> "OOMKilled".equals(e.getReason())).hasSize(1);
+    }
+
+    @Test
+    void twoPodsKilledInTheSameSecondAreTwoKills() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
+        Map<String, String> labels = Map.of("app.kubernetes.io/name", "corral-server", "app.kubernetes.io/instance", "hello",
+                "app.kubernetes.io/managed-by", "corral-operator");
+        // The API server keeps seconds: the kernel killing both pods within one second gives them one finishedAt.
+        String sameSecond = Instant.now().minusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (String name : new String[] {"hello-one", "hello-two"}) {
+            createPod(new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                    .withNewSpec().addNewContainer().withName("server").withImage("corral").endContainer().endSpec()
+                    .withNewStatus().addNewContainerStatus().withName("server").withRestartCount(1)
+                    .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt(sameSecond)
+                    .endTerminated().endLastState().endContainerStatus().endStatus().build());
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
+            assertThat(webApp.getStatus().getOomKills()).isEqualTo(2);
+            assertThat(webApp.getStatus().getCountedOOMKills()).containsExactlyInAnyOrder("hello-one/server#1", "hello-two/server#1");
+            assertThat(client.v1().events().inNamespace(ns).list().getItems()).filteredOn(e -> "OOMKilled".equals(e.getReason()))
+                    .extracting(Event::getMessage).anyMatch(m -> m.contains("pod hello-one")).anyMatch(m -> m.contains("pod hello-two"));
+        });
+        // The same pod killed again a second later: its restart count tells the new kill from the old.
+        Pod one = client.pods().inNamespace(ns).withName("hello-one").get();
+        one.getStatus().getContainerStatuses().get(0).setRestartCount(2);
+        client.pods().inNamespace(ns).resource(one).updateStatus();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.resources(WebApp.class).inNamespace(ns).withName("hello").get().getStatus().getOomKills()).isEqualTo(3));
     }
 
     @Test
     void anInvalidSpecIsReportedLeavesThePodsAloneAndRecoversWhenFixed() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get() != null);
-        String hash = client.apps().deployments().inNamespace(NS).withName("hello").get()
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
+        String hash = client.apps().deployments().inNamespace(ns).withName("hello").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
 
-        // Two bundle sources: the API server's CEL rule would refuse it; the operator must not trip over it either.
-        patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":{\"name\":\"other\"}}}}");
+        // A bundle file leaving the bundle: the schema lets the name through, the operator must not.
+        patchSpec("{\"spec\":{\"bundle\":{\"inline\":{\"../escape.py\":\"x = 1\"}}}}");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
             assertThat(webApp.getStatus()).isNotNull();
             assertThat(webApp.getStatus().getConditions()).anySatisfy(c -> {
                 assertThat(c.getType()).isEqualTo("Ready");
                 assertThat(c.getReason()).isEqualTo("InvalidSpec");
-                assertThat(c.getMessage()).contains("exactly one of inline, configMapRef and image (found 2)");
+                assertThat(c.getMessage()).contains("spec.bundle.inline path '../escape.py' must be relative and stay inside the bundle");
             });
-            assertThat(client.v1().events().inNamespace(NS).list().getItems()).anyMatch(e -> "InvalidSpec".equals(e.getReason())
+            assertThat(client.v1().events().inNamespace(ns).list().getItems()).anyMatch(e -> "InvalidSpec".equals(e.getReason())
                     && e.getInvolvedObject().getName().equals("hello") && "Warning".equals(e.getType()));
         });
-        assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get()
+        assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION))
                 .as("the running pods are left as they were").isEqualTo(hash);
 
-        patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":null}}}");
+        patchSpec("{\"spec\":{\"bundle\":{\"inline\":{\"../escape.py\":null}}}}");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             playDeploymentController();
-            WebApp webApp = client.resources(WebApp.class).inNamespace(NS).withName("hello").get();
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
             assertThat(webApp.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
         });
     }
 
     @Test
+    void twoBundleSourcesAreRefusedByTheApiServerItself() {
+        create(HELLO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":{\"name\":\"other\"}}}}"))
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("set exactly one of bundle.inline, bundle.configMapRef and bundle.image");
+                });
+    }
+
+    @Test
     void dependentsDeletedOrEditedByHandAreRestored() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
-        client.services().inNamespace(NS).withName("hello").delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(NS).withName("hello").get() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(ns).withName("hello").get() != null);
+        client.services().inNamespace(ns).withName("hello").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.services().inNamespace(ns).withName("hello").get() != null);
 
-        client.apps().deployments().inNamespace(NS).withName("hello")
+        client.apps().deployments().inNamespace(ns).withName("hello")
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                         "{\"spec\":{\"replicas\":7}}");
         // Any event for the WebApp (here: a label) brings a reconcile, which puts the spec's value back.
-        client.resources(WebApp.class).inNamespace(NS).withName("hello")
+        client.resources(WebApp.class).inNamespace(ns).withName("hello")
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                         "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(NS).withName("hello").get()
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get()
                 .getSpec().getReplicas() == 2);
     }
 
     @Test
     void scalingToOnePodRemovesThePdbAndBackToTwoRestoresIt() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("hello").get() != null);
         patchSpec("{\"spec\":{\"replicas\":1}}");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get().getSpec().getReplicas()).isEqualTo(1);
+            assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get().getSpec().getReplicas()).isEqualTo(1);
             // With one pod a PDB would block every node drain: it goes.
-            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get()).isNull();
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("hello").get()).isNull();
         });
         patchSpec("{\"spec\":{\"replicas\":2}}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("hello").get() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("hello").get() != null);
     }
 
     @Test
     void movingTheBundleToAConfigMapRefDeletesTheInlineConfigMapAndHashesTheReferencedOne() {
         create(HELLO);
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.configMaps().inNamespace(NS).withName("hello-bundle").get() != null);
-        client.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.configMaps().inNamespace(ns).withName("hello-bundle").get() != null);
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                 .withNewMetadata().withName("shop-code").endMetadata().addToData("app.py", "application = 'shared'").build()).create();
 
         patchSpec("{\"spec\":{\"bundle\":{\"inline\":null,\"configMapRef\":{\"name\":\"shop-code\"}}}}");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get()
+            assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get()
                     .getSpec().getTemplate().getMetadata().getAnnotations())
                     .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = 'shared'")));
-            assertThat(client.configMaps().inNamespace(NS).withName("hello-bundle").get()).isNull();
+            assertThat(client.configMaps().inNamespace(ns).withName("hello-bundle").get()).isNull();
         });
     }
 
@@ -265,17 +311,17 @@ class WebAppReconcilerIT {
             """;
 
     private void putShopCode(String appPy) {
-        client.configMaps().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                 .withNewMetadata().withName("shop-code").endMetadata().addToData("app.py", appPy).build()).createOr(c -> c.update());
     }
 
     private String bundleHashOf(String webApp) {
-        Deployment deployment = client.apps().deployments().inNamespace(NS).withName(webApp).get();
+        Deployment deployment = client.apps().deployments().inNamespace(ns).withName(webApp).get();
         return deployment == null ? null : deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(BundleHash.ANNOTATION);
     }
 
     private io.fabric8.kubernetes.api.model.Condition condition(String webApp, String type) {
-        WebApp found = client.resources(WebApp.class).inNamespace(NS).withName(webApp).get();
+        WebApp found = client.resources(WebApp.class).inNamespace(ns).withName(webApp).get();
         if (found.getStatus() == null || found.getStatus().getConditions() == null) {
             return null;
         }
@@ -295,7 +341,7 @@ class WebAppReconcilerIT {
             assertThat(bundleHashOf("hello")).isNotNull();
         });
         String hello = bundleHashOf("hello");
-        long helloGeneration = client.apps().deployments().inNamespace(NS).withName("hello").get().getMetadata().getGeneration();
+        long helloGeneration = client.apps().deployments().inNamespace(ns).withName("hello").get().getMetadata().getGeneration();
 
         // Only the ConfigMap changes: no WebApp is touched, so only the watch can bring the change in.
         putShopCode("application = 2");
@@ -305,7 +351,7 @@ class WebAppReconcilerIT {
             assertThat(bundleHashOf("shop-admin")).isEqualTo(v2);
         });
         assertThat(bundleHashOf("hello")).isEqualTo(hello);
-        assertThat(client.apps().deployments().inNamespace(NS).withName("hello").get().getMetadata().getGeneration())
+        assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get().getMetadata().getGeneration())
                 .as("the inline WebApp's Deployment was not rewritten").isEqualTo(helloGeneration);
     }
 
@@ -339,12 +385,22 @@ class WebAppReconcilerIT {
             assertThat(condition("shop", "Ready").getStatus()).isEqualTo("True");
         });
 
-        client.configMaps().inNamespace(NS).withName("shop-code").delete();
+        client.configMaps().inNamespace(ns).withName("shop-code").delete();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(condition("shop", "Degraded").getReason()).isEqualTo("BundleNotFound");
             assertThat(condition("shop", "Degraded").getMessage()).contains("running pods keep the bundle they mounted");
         });
         assertThat(bundleHashOf("shop")).as("no roll to pods that could not mount their bundle").isEqualTo(v1);
         assertThat(condition("shop", "Ready").getStatus()).as("the running pods still serve").isEqualTo("True");
+    }
+
+    /** Creates a pod as the kubelet would report it: the API server takes status only through the status subresource. */
+    private void createPod(io.fabric8.kubernetes.api.model.Pod pod) {
+        io.fabric8.kubernetes.api.model.PodStatus status = pod.getStatus();
+        io.fabric8.kubernetes.api.model.Pod created = client.pods().inNamespace(ns).resource(pod).create();
+        if (status != null) {
+            created.setStatus(status);
+            client.pods().inNamespace(ns).resource(created).updateStatus();
+        }
     }
 }

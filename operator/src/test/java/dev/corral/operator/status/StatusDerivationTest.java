@@ -90,26 +90,37 @@ class StatusDerivationTest {
     }
 
     @Test
-    void oomKillsAreFoundOnceFromTheWatermarkInStatus() {
-        List<Pod> pods = List.of(oomKilledPod("hello-a", T0.minusSeconds(60)), oomKilledPod("hello-b", T0.minusSeconds(10)),
+    void oomKillsAreFoundOnceByPodContainerAndRestartCount() {
+        // Two pods killed in the same second (the API server keeps seconds only) are two kills.
+        List<Pod> pods = List.of(oomKilledPod("hello-a", T0), oomKilledPod("hello-b", T0),
                 new PodBuilder().withNewMetadata().withName("hello-c").endMetadata().withNewStatus().endStatus().build());
-        List<OomKill> all = OomKills.since(pods, null);
-        assertThat(all).extracting(OomKill::getPod).containsExactly("hello-a", "hello-b");
-        assertThat(OomKills.since(pods, T0.minusSeconds(60))).extracting(OomKill::getPod).containsExactly("hello-b");
-        assertThat(OomKills.since(pods, T0)).isEmpty();
+        List<OomKill> all = OomKills.uncounted(pods, List.of());
+        assertThat(all).extracting(OomKill::key).containsExactly("hello-a/server#1", "hello-b/server#1");
+        assertThat(OomKills.uncounted(pods, List.of("hello-a/server#1"))).extracting(OomKill::getPod).containsExactly("hello-b");
+        assertThat(OomKills.uncounted(pods, OomKills.counted(List.of(), all))).isEmpty();
+    }
+
+    @Test
+    void countedKillsKeepTheNewestSixtyFour() {
+        List<OomKill> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            many.add(new OomKill("hello-" + i, "server", T0.plusSeconds(i).toString(), 1));
+        }
+        List<String> counted = OomKills.counted(List.of("old/server#3"), many);
+        assertThat(counted).hasSize(64).doesNotContain("old/server#3", "hello-0/server#1").endsWith("hello-69/server#1");
     }
 
     @Test
     void oneKillIsCountedAndRepeatedKillsDegradeUntilTheWindowPassesQuietly() {
         WebApp app = webApp(2, 1);
         Deployment ok = deployment(1, 1, 2, 2, 2);
-        OomKill first = new OomKill("hello-a", "server", T0.toString());
+        OomKill first = new OomKill("hello-a", "server", T0.toString(), 1);
         app.setStatus(StatusDerivation.derive(app, ok, List.of(first), T0.plusSeconds(5)));
         assertThat(app.getStatus().getOomKills()).isEqualTo(1);
         assertThat(app.getStatus().getLastOOMKill().getPod()).isEqualTo("hello-a");
         assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("one kill is not a pattern").isEqualTo("False");
 
-        OomKill second = new OomKill("hello-b", "server", T0.plusSeconds(120).toString());
+        OomKill second = new OomKill("hello-b", "server", T0.plusSeconds(120).toString(), 1);
         app.setStatus(StatusDerivation.derive(app, ok, List.of(second), T0.plusSeconds(125)));
         assertThat(app.getStatus().getOomKills()).isEqualTo(2);
         Condition degraded = condition(app.getStatus(), "Degraded");
@@ -149,7 +160,7 @@ class StatusDerivationTest {
         StatusDerivation.bundleNotFound(missing, "shop-code", "shop", T0);
         app.setStatus(missing);
 
-        OomKill only = new OomKill("hello-a", "server", T0.plusSeconds(10).toString());
+        OomKill only = new OomKill("hello-a", "server", T0.plusSeconds(10).toString(), 1);
         app.setStatus(StatusDerivation.derive(app, ok, List.of(only), T0.plusSeconds(15)));
         assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("one kill, and the ConfigMap is back").isEqualTo("False");
         assertThat(condition(app.getStatus(), "Degraded").getReason()).isEqualTo("Healthy");

@@ -3,8 +3,6 @@ package dev.corral.operator.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.corral.operator.rbac.ApiPermission;
-import dev.corral.operator.rbac.OperatorPermissions;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -17,41 +15,19 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * fabric8's CRUD mock answers server-side-apply patches with 415. The operator keeps JOSDK's defaults
- * (SSA for dependents and status), so the tests serve apply as the API server would for one field
- * manager: objects merge field by field, lists (atomic without list-map markers) are replaced, and an
- * object that does not exist yet is created.
+ * fabric8's CRUD mock answers server-side-apply patches with 415. Only e2e's LocalClusterIT still runs
+ * the operator on the mock (with real server processes as its pods, until the real-cluster suite
+ * replaces it); the operator's own ITs run on a real API server ({@link RealApiServer}). For it, apply
+ * is served as the API server would for one field manager: objects merge field by field, lists
+ * (atomic without list-map markers) are replaced, and an object that does not exist yet is created.
+ * It has no authorizer: RBAC is tested on the real server only.
  */
 public final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Requests with this User-Agent are the operator's, recorded in {@link #operatorCalls()}. */
-    public static final String OPERATOR_AGENT = "corral-operator-it";
-    private final Set<ApiCall> operatorCalls = ConcurrentHashMap.newKeySet();
-
-    /** Every distinct call the operator's client made so far. */
-    public Set<ApiCall> operatorCalls() {
-        return Set.copyOf(operatorCalls);
-    }
-
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        String agent = request.getHeader("User-Agent");
-        if (agent != null && agent.startsWith(OPERATOR_AGENT)) {
-            ApiCall.of(request).ifPresent(call -> {
-                operatorCalls.add(call);
-                // Server-side apply of an object that does not exist yet creates it: RBAC asks for create too.
-                if (isApply(request) && handleGet(objectPath(request)).code() == 404) {
-                    operatorCalls.add(call.withVerb("create"));
-                }
-            });
-        }
-        if (request.method() == HttpMethod.POST && request.getPath().contains("/selfsubjectrulesreviews")) {
-            return selfSubjectRules(request);
-        }
         if (request.method() == HttpMethod.PATCH && objectPath(request).endsWith("/resize")) {
             return resize(request);
         }
@@ -81,26 +57,6 @@ public final class ApplyAsMergeDispatcher extends KubernetesCrudDispatcher {
             Headers json = request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
             return handleUpdate(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, podPath, json,
                     new Buffer(JSON.writeValueAsBytes(pod))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The mock has no authorizer: answer as a cluster would for an operator granted exactly its declared permissions. */
-    private static MockResponse selfSubjectRules(RecordedRequest request) {
-        try {
-            ObjectNode review = (ObjectNode) JSON.readTree(request.getUtf8Body());
-            ObjectNode status = review.putObject("status");
-            status.put("incomplete", false);
-            status.putArray("nonResourceRules");
-            var rules = status.putArray("resourceRules");
-            for (ApiPermission permission : OperatorPermissions.ALL) {
-                ObjectNode rule = rules.addObject();
-                permission.verbs().forEach(rule.putArray("verbs")::add);
-                rule.putArray("apiGroups").add(permission.group());
-                rule.putArray("resources").add(permission.resource());
-            }
-            return new MockResponse().setResponseCode(201).setBody(JSON.writeValueAsString(review));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

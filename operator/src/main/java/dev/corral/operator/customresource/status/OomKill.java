@@ -10,16 +10,33 @@ public class OomKill {
     @JsonPropertyDescription("The container that was killed.")
     private String container;
 
-    @JsonPropertyDescription("When it was killed (RFC 3339).")
+    @JsonPropertyDescription("When it was killed (RFC 3339, to the second as the kubelet reports it).")
     private String time;
+
+    @JsonPropertyDescription("The container's restart count after the kill: with pod and container, what tells one kill from another.")
+    private Integer restartCount;
 
     public OomKill() {
     }
 
-    public OomKill(String pod, String container, String time) {
+    public OomKill(String pod, String container, String time, Integer restartCount) {
         this.pod = pod;
         this.container = container;
         this.time = time;
+        this.restartCount = restartCount;
+    }
+
+    public Integer getRestartCount() {
+        return restartCount;
+    }
+
+    public void setRestartCount(Integer restartCount) {
+        this.restartCount = restartCount;
+    }
+
+    /** What identifies this kill: two kills in the same second, in different pods or restarts, stay two. */
+    public String key() {
+        return pod + "/" + container + "#" + restartCount;
     }
 
     public String getPod() {

@@ -41,6 +41,9 @@ public class WebAppStatus {
     @JsonPropertyDescription("The most recent OOM kill.")
     private OomKill lastOOMKill;
 
+    @JsonPropertyDescription("The most recent OOM kills already counted, as pod/container#restartCount (at most 64), so none is counted twice or lost.")
+    private java.util.List<String> countedOOMKills;
+
     @JsonPropertyDescription("The vertical autoscaler's memory: raises, last changes, the OOM kills it acted on.")
     private VerticalScalingStatus autoscaling;
 
@@ -106,6 +109,14 @@ public class WebAppStatus {
 
     public void setOomKills(Integer oomKills) {
         this.oomKills = oomKills;
+    }
+
+    public java.util.List<String> getCountedOOMKills() {
+        return countedOOMKills;
+    }
+
+    public void setCountedOOMKills(java.util.List<String> countedOOMKills) {
+        this.countedOOMKills = countedOOMKills;
     }
 
     public OomKill getLastOOMKill() {
