@@ -31,6 +31,7 @@ host_kubeconfig=$state/admin.kubeconfig
 # Sandbox image name: containerd's default, so nothing else must name it.
 pause_image=registry.k8s.io/pause:3.10.1
 smoke_image=localhost/corral-smoke:1
+load_image=localhost/corral-load:1
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 say() { echo "cluster: $*" >&2; }
@@ -217,10 +218,11 @@ EOF
 }
 
 # Images made of one program from e2e/cluster/tiny, as OCI layouts written by oci-image.sh (no daemon):
-# the sandbox image, and the smoke test's one-shot pod (localhost/corral-smoke:1).
+# the sandbox image, the smoke test's one-shot pod (localhost/corral-smoke:1), and the user-path suite's
+# in-cluster HTTP client (localhost/corral-load:1).
 import_tiny_images() {
   local program image
-  for pair in "pause $pause_image" "hello $smoke_image"; do
+  for pair in "pause $pause_image" "hello $smoke_image" "load $load_image"; do
     read -r program image <<<"$pair"
     ctr -n k8s.io images ls -q 2>/dev/null | grep -qx "$image" && continue
     (cd "$here/tiny" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$state/tiny-$program" "./$program")

@@ -31,6 +31,8 @@ final class ClusterFixture implements AutoCloseable {
     static final Path EXAMPLES = Path.of(System.getProperty("corral.examples", "../examples")).toAbsolutePath();
     static final Path CHART = Path.of(System.getProperty("corral.chart", "../helm/corral")).toAbsolutePath();
     static final Duration READY = Duration.ofMinutes(5);
+    /** The in-cluster HTTP client image that ./dev cluster up imports (e2e/cluster/tiny/load). */
+    static final String LOAD_IMAGE = System.getProperty("corral.e2e.loadImage", "localhost/corral-load:1");
 
     final KubernetesClient client;
     final String namespace;
@@ -85,6 +87,13 @@ final class ClusterFixture implements AutoCloseable {
     WebApp apply(String example) throws IOException {
         WebApp webApp = Serialization.unmarshal(Files.readString(EXAMPLES.resolve(example).resolve("webapp.yaml")), WebApp.class);
         return client.resource(webApp).inNamespace(namespace).create();
+    }
+
+    /** Deletes a WebApp and waits until the garbage collector has removed its pods. */
+    void deleteAndAwaitGone(String name) {
+        client.resources(WebApp.class).inNamespace(namespace).withName(name).delete();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                client.pods().inNamespace(namespace).withLabel("app.kubernetes.io/instance", name).list().getItems().isEmpty());
     }
 
     WebApp get(String name) {
