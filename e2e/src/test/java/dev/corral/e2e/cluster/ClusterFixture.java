@@ -73,6 +73,7 @@ final class ClusterFixture implements AutoCloseable {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         String operatorImage = System.getProperty("corral.e2e.operatorImage", "ghcr.io/corral-dev/corral-operator:0.1.0");
         String serverImage = System.getProperty("corral.e2e.serverImage", "ghcr.io/corral-dev/corral-server:0.1.0");
+        long began = System.nanoTime();
         new Helm(CHART).install().withName(release).withNamespace(operatorNamespace).createNamespace()
                 .withKubeConfig(Path.of(System.getenv("KUBECONFIG").split(":")[0]))
                 .set("image.repository", repository(operatorImage)).set("image.tag", tag(operatorImage))
@@ -81,6 +82,7 @@ final class ClusterFixture implements AutoCloseable {
                 .set("watchNamespaces[0]", namespace)
                 .waitReady().withTimeout(300)
                 .call();
+        System.out.printf("[figures] helm install -> operator Ready: %.1f s%n", (System.nanoTime() - began) / 1e9);
     }
 
     /** Applies an example's webapp.yaml in the test namespace. */
@@ -102,6 +104,12 @@ final class ClusterFixture implements AutoCloseable {
 
     /** Waits for Ready=True at the current generation. */
     void awaitReady(String name) {
+        long began = System.nanoTime();
+        awaitReadyQuietly(name);
+        System.out.printf("[figures] %s Ready after %.1f s%n", name, (System.nanoTime() - began) / 1e9);
+    }
+
+    private void awaitReadyQuietly(String name) {
         await().atMost(READY).pollInterval(Duration.ofSeconds(2)).until(() -> {
             WebApp webApp = get(name);
             return webApp != null && webApp.getStatus() != null

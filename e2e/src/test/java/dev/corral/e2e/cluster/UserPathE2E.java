@@ -147,6 +147,23 @@ class UserPathE2E {
         assertThat(otherOk.get()).isPositive();
         System.out.println("[figures] leaky: " + victim.getMetadata().getName() + " OOM-killed; its twin answered " + otherOk.get()
                 + " requests meanwhile, " + otherErrors.get() + " failed");
+
+        // The raise (768Mi x 1.5) went in place through pods/resize: the kubelet reports the new limit for
+        // the running containers, and the kernel enforces it in each container's own cgroup.
+        long raised = 1152L << 20;
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+            assertThat(events("QuotaRaised")).anyMatch(e -> e.getMessage().contains("to 1152Mi") && e.getMessage().endsWith("(applied in place)"));
+            for (Pod pod : cluster.pods("leaky")) {
+                io.fabric8.kubernetes.api.model.ContainerStatus server = pod.getStatus().getContainerStatuses().stream()
+                        .filter(c -> c.getName().equals("server")).findFirst().orElseThrow();
+                assertThat(server.getResources().getLimits().get("memory")).as(pod.getMetadata().getName() + " as the kubelet reports it")
+                        .isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("1152Mi"));
+                assertThat(ContainerCgroup.memoryLimit(server.getContainerID())).as(pod.getMetadata().getName() + " in its cgroup")
+                        .isEqualTo(raised);
+            }
+        });
+        List<String> sameNames = cluster.pods("leaky").stream().map(p -> p.getMetadata().getName()).toList();
+        assertThat(sameNames).as("resized, not replaced").contains(other.getMetadata().getName());
         cluster.deleteAndAwaitGone("leaky");
     }
 
@@ -175,6 +192,7 @@ class UserPathE2E {
         assertThat(counts.find()).as(log).isTrue();
         assertThat(Integer.parseInt(counts.group(1))).isPositive();
         assertThat(Integer.parseInt(counts.group(2))).as("requests failed during the rollout").isZero();
+        System.out.println("[figures] bundle rollout under load through the Service: " + counts.group());
         try (LocalPortForward forward = cluster.forward(cluster.pods("hello").get(0))) {
             assertThat(cluster.get(forward, "/").body()).isEqualTo("v2\n");
         }

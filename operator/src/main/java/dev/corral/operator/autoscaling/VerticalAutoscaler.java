@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class VerticalAutoscaler {
     /** The outcome of a step: the decision, and how its quota reaches the pods. */
-    public record Step(QuotaDecision decision, ApplyMethod method, List<String> resizedPods) {
+    public record Step(QuotaDecision decision, ApplyMethod method, List<String> resizedPods, String inPlaceRefused) {
     }
 
     private final PodMetricsScraper scraper;
@@ -71,10 +71,28 @@ public final class VerticalAutoscaler {
                 : history.observe(now, policy.lowerAfter(), oomKills, horizontal);
         QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline(resources, spec), stateFrom(webApp.getStatus()), seen);
         ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
+        // A resize the kubelet refused or deferred: roll the pods instead, and keep doing so (switching back
+        // would roll them to the spec's quota) until the spec or the policy changes.
+        String refused = null;
+        if (method == ApplyMethod.InPlace) {
+            refused = refusalBefore(webApp.getStatus(), baseline(resources, spec)).or(() -> ResizeRefusals.of(pods)).orElse(null);
+            if (refused != null) {
+                method = ApplyMethod.Rollout;
+            }
+        }
         List<String> resized = method == ApplyMethod.InPlace
                 ? resizer.resize(client, pods, decision.state().effective(), !Boolean.FALSE.equals(resources.getGuaranteed()))
                 : List.of();
-        return new Step(decision, method, resized);
+        return new Step(decision, method, resized, refused);
+    }
+
+    /** A refusal recorded for the same spec quota and policy, which keeps the fallback to rollouts. */
+    private static java.util.Optional<String> refusalBefore(WebAppStatus status, String baseline) {
+        if (status == null || status.getAutoscaling() == null || status.getAutoscaling().getInPlaceRefused() == null
+                || !baseline.equals(status.getAutoscaling().getBaseline())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(status.getAutoscaling().getInPlaceRefused());
     }
 
     /** Forgets a WebApp's usage (it was deleted, or autoscaling was turned off). */
@@ -89,6 +107,7 @@ public final class VerticalAutoscaler {
         VerticalScalingStatus memory = new VerticalScalingStatus();
         memory.setBaseline(state.baseline());
         memory.setApplyMethod(step.method().name());
+        memory.setInPlaceRefused(step.inPlaceRefused());
         memory.setMemoryRaises(state.memoryRaises());
         memory.setCpuRaises(state.cpuRaises());
         memory.setLastMemoryChange(state.lastMemoryChange() == null ? null : state.lastMemoryChange().toString());

@@ -141,6 +141,10 @@ public class WebAppReconciler implements Reconciler<WebApp> {
                 metrics.quotaChanged(webApp.getMetadata().getNamespace(), name, change.resource(), change.raised());
             }
         }
+        if (step.inPlaceRefused() != null && (before == null || before.getInPlaceRefused() == null)) {
+            event(webApp, context, name + ".resize." + BundleHash.ofText(step.inPlaceRefused() + "@" + prior), "Warning", "InPlaceResizeRefused",
+                    "the kubelet did not resize in place (" + step.inPlaceRefused() + "); quota changes now roll the pods");
+        }
         boolean wasSuspected = webApp.getStatus() != null && Conditions.isTrue(webApp.getStatus().getConditions(), Conditions.MEMORY_LEAK_SUSPECTED);
         QuotaState state = step.decision().state();
         if (state.leakSuspected() && !wasSuspected) {

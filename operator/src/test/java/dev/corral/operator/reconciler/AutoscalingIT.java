@@ -184,6 +184,36 @@ class AutoscalingIT {
     }
 
     @Test
+    void aResizeTheKubeletRefusesFallsBackToARolloutAndSaysSo() {
+        create(webApp("vertical: {apply: InPlace}"));
+        createPod(new PodBuilder().withNewMetadata().withName("hello-run").withLabels(LABELS).endMetadata()
+                .withNewSpec().addNewContainer().withName("server").withImage("corral")
+                .withNewResources().addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi")).endResources()
+                .endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build());
+        oomKilledPod("hello-k1");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.pods().inNamespace(ns).withName("hello-run").get()
+                .getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("768Mi")));
+        assertThat(limit(deploymentContainer(), "memory")).isEqualTo(new Quantity("512Mi"));
+
+        // The kubelet cannot fit the new size on its node, and says so on the pod, as it does.
+        Pod refused = client.pods().inNamespace(ns).withName("hello-run").get();
+        refused.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("PodResizePending")
+                .withStatus("True").withReason("Infeasible").withMessage("Node didn't have enough capacity: memory")
+                .withLastTransitionTime(Instant.now().toString()).build()));
+        client.pods().inNamespace(ns).resource(refused).updateStatus();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(autoscalingStatus().getApplyMethod()).isEqualTo("Rollout");
+            assertThat(autoscalingStatus().getInPlaceRefused()).isEqualTo("pod hello-run: Infeasible: Node didn't have enough capacity: memory");
+            assertThat(limit(deploymentContainer(), "memory")).as("the new quota rolls out instead").isEqualTo(new Quantity("768Mi"));
+            assertThat(events("InPlaceResizeRefused")).singleElement().satisfies(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).contains("pod hello-run: Infeasible").endsWith("quota changes now roll the pods");
+            });
+        });
+    }
+
+    @Test
     void sustainedThrottlingRaisesCpu() throws IOException {
         int port = servePodMetrics(0.5);
         create(webApp("vertical: {apply: Rollout, sustainFor: 2s}"));

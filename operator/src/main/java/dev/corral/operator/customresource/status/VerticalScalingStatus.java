@@ -30,6 +30,17 @@ public class VerticalScalingStatus {
     @JsonPropertyDescription("The last quota change and its reason.")
     private String lastChange;
 
+    @JsonPropertyDescription("Why in-place resizing was given up (what the kubelet said of a pending resize); quota changes roll the pods until the spec or the policy changes.")
+    private String inPlaceRefused;
+
+    public String getInPlaceRefused() {
+        return inPlaceRefused;
+    }
+
+    public void setInPlaceRefused(String inPlaceRefused) {
+        this.inPlaceRefused = inPlaceRefused;
+    }
+
     public String getBaseline() {
         return baseline;
     }
