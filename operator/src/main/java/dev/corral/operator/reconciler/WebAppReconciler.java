@@ -161,12 +161,44 @@ public class WebAppReconciler implements Reconciler<WebApp> {
     public ErrorStatusUpdateControl<WebApp> updateErrorStatus(WebApp webApp, Context<WebApp> context, Exception e) {
         InvalidSpecException invalid = findInvalidSpec(e);
         if (invalid == null) {
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
+            KubernetesClientException refused = findRefusal(e);
+            if (refused == null) {
+                return ErrorStatusUpdateControl.defaultErrorProcessing();
+            }
+            // A spec the CRD accepts but whose objects the API server refuses (an env item without a name,
+            // say): say so where users look, with the server's own words; JOSDK retries with backoff.
+            String message = "the API server refused an object made from this spec: " + refusalMessage(refused);
+            String name = webApp.getMetadata().getName() + ".refused." + webApp.getMetadata().getGeneration();
+            event(webApp, context, name, "Warning", "RefusedByApiServer", message);
+            return ErrorStatusUpdateControl.patchStatus(freshWithStatus(webApp,
+                    StatusDerivation.refused(webApp, message, Instant.now())));
         }
         String name = webApp.getMetadata().getName() + ".invalid." + webApp.getMetadata().getGeneration();
         event(webApp, context, name, "Warning", "InvalidSpec", "spec cannot be honoured: " + invalid.getMessage());
         return ErrorStatusUpdateControl.patchStatus(freshWithStatus(webApp,
                 StatusDerivation.invalid(webApp, invalid.getMessage(), Instant.now()))).withNoRetry();
+    }
+
+    /** An API server's 422 (or 400) behind a workflow failure: an object it will not take as made. */
+    static KubernetesClientException findRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && (k.getCode() == 422 || k.getCode() == 400)) {
+                return k;
+            }
+            if (t instanceof AggregatedOperatorException aggregated) {
+                for (Exception inner : aggregated.getAggregatedExceptions().values()) {
+                    KubernetesClientException found = findRefusal(inner);
+                    if (found != null) {
+                        return found;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String refusalMessage(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
     }
 
     /** The InvalidSpecException behind a workflow failure, which may aggregate several dependents' errors. */

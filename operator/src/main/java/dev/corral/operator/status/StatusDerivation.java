@@ -93,6 +93,15 @@ public final class StatusDerivation {
     }
 
     /** The status of a WebApp whose spec cannot be honoured: Ready=False/InvalidSpec, the rest kept. */
+    /** A spec whose objects the API server refused: Ready=False, RefusedByApiServer, with its message. */
+    public static WebAppStatus refused(WebApp webApp, String message, Instant now) {
+        WebAppStatus status = invalid(webApp, message, now);
+        long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "RefusedByApiServer",
+                message + " (retried with backoff; the pods already running are left as they are)", generation, now));
+        return status;
+    }
+
     public static WebAppStatus invalid(WebApp webApp, String problems, Instant now) {
         WebAppStatus previous = webApp.getStatus() == null ? new WebAppStatus() : webApp.getStatus();
         long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();

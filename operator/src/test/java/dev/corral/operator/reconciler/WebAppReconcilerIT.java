@@ -242,6 +242,42 @@ class WebAppReconcilerIT {
     }
 
     @Test
+    void aSpecWhoseDeploymentTheApiServerRefusesIsReportedWithTheServersMessage() {
+        // The CRD takes an env item without a name; the API server will not take the Deployment made from it.
+        create("""
+                apiVersion: corral.dev/v1alpha1
+                kind: WebApp
+                metadata: {name: hello}
+                spec:
+                  replicas: 1
+                  resources: {cpu: 500m, memory: 768Mi}
+                  env:
+                  - value: "no name"
+                  bundle:
+                    inline:
+                      app.py: "application = None"
+                """);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            WebApp webApp = client.resources(WebApp.class).inNamespace(ns).withName("hello").get();
+            assertThat(webApp.getStatus()).isNotNull();
+            assertThat(webApp.getStatus().getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getStatus()).isEqualTo("False");
+                assertThat(c.getReason()).isEqualTo("RefusedByApiServer");
+                assertThat(c.getMessage()).containsPattern("Deployment.apps \"hello\" is invalid: spec.template.spec.containers\\[0\\].env\\[\\d+\\].name: Required value");
+            });
+            assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> {
+                assertThat(e.getReason()).isEqualTo("RefusedByApiServer");
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).contains("Required value");
+            });
+        });
+        // Fixed by the user: the next reconcile makes the Deployment.
+        patchSpec("{\"spec\":{\"env\":[{\"name\":\"GREETING\",\"value\":\"hi\"}]}}");
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);
+    }
+
+    @Test
     void twoBundleSourcesAreRefusedByTheApiServerItself() {
         create(HELLO);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> patchSpec("{\"spec\":{\"bundle\":{\"configMapRef\":{\"name\":\"other\"}}}}"))
