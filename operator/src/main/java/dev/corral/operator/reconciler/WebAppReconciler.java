@@ -181,20 +181,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     /** An API server's 422 (or 400) behind a workflow failure: an object it will not take as made. */
     static KubernetesClientException findRefusal(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof KubernetesClientException k && (k.getCode() == 422 || k.getCode() == 400)) {
-                return k;
-            }
-            if (t instanceof AggregatedOperatorException aggregated) {
-                for (Exception inner : aggregated.getAggregatedExceptions().values()) {
-                    KubernetesClientException found = findRefusal(inner);
-                    if (found != null) {
-                        return found;
-                    }
-                }
-            }
-        }
-        return null;
+        return find(e, KubernetesClientException.class, k -> k.getCode() == 422 || k.getCode() == 400);
     }
 
     private static String refusalMessage(KubernetesClientException e) {
@@ -203,27 +190,32 @@ public class WebAppReconciler implements Reconciler<WebApp> {
 
     /** The InvalidSpecException behind a workflow failure, which may aggregate several dependents' errors. */
     static InvalidSpecException findInvalidSpec(Throwable e) {
+        return find(e, InvalidSpecException.class, invalid -> true);
+    }
+
+    /** The first {@code type} that {@code matches}, searching aggregated, suppressed and cause exceptions. */
+    private static <T extends Throwable> T find(Throwable e, Class<T> type, java.util.function.Predicate<T> matches) {
         if (e == null) {
             return null;
         }
-        if (e instanceof InvalidSpecException invalid) {
-            return invalid;
+        if (type.isInstance(e) && matches.test(type.cast(e))) {
+            return type.cast(e);
         }
         if (e instanceof AggregatedOperatorException aggregated) {
             for (Exception inner : aggregated.getAggregatedExceptions().values()) {
-                InvalidSpecException found = findInvalidSpec(inner);
+                T found = find(inner, type, matches);
                 if (found != null) {
                     return found;
                 }
             }
         }
         for (Throwable suppressed : e.getSuppressed()) {
-            InvalidSpecException found = findInvalidSpec(suppressed);
+            T found = find(suppressed, type, matches);
             if (found != null) {
                 return found;
             }
         }
-        return e.getCause() == e ? null : findInvalidSpec(e.getCause());
+        return e.getCause() == e ? null : find(e.getCause(), type, matches);
     }
 
     /** Status is patched from a fresh object holding only name, namespace and status. */

@@ -95,14 +95,15 @@ public final class StatusDerivation {
     /** The status of a WebApp whose spec cannot be honoured: Ready=False/InvalidSpec, the rest kept. */
     /** A spec whose objects the API server refused: Ready=False, RefusedByApiServer, with its message. */
     public static WebAppStatus refused(WebApp webApp, String message, Instant now) {
-        WebAppStatus status = invalid(webApp, message, now);
-        long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.READY, false, "RefusedByApiServer",
-                message + " (retried with backoff; the pods already running are left as they are)", generation, now));
-        return status;
+        return notHonoured(webApp, "RefusedByApiServer", message + " (retried with backoff; the pods already running are left as they are)", now);
     }
 
     public static WebAppStatus invalid(WebApp webApp, String problems, Instant now) {
+        return notHonoured(webApp, "InvalidSpec", problems + " (the pods already running are left as they are)", now);
+    }
+
+    /** The previous status kept, with Ready=False for this reason: the spec cannot be honoured as it is. */
+    private static WebAppStatus notHonoured(WebApp webApp, String reason, String message, Instant now) {
         WebAppStatus previous = webApp.getStatus() == null ? new WebAppStatus() : webApp.getStatus();
         long generation = webApp.getMetadata().getGeneration() == null ? 0 : webApp.getMetadata().getGeneration();
         WebAppStatus status = new WebAppStatus();
@@ -115,8 +116,7 @@ public final class StatusDerivation {
         status.setOomKills(previous.getOomKills());
         status.setLastOOMKill(previous.getLastOOMKill());
         status.setCountedOOMKills(previous.getCountedOOMKills());
-        status.setConditions(Conditions.set(previous.getConditions(), Conditions.READY, false, "InvalidSpec",
-                problems + " (the pods already running are left as they are)", generation, now));
+        status.setConditions(Conditions.set(previous.getConditions(), Conditions.READY, false, reason, message, generation, now));
         return status;
     }
 

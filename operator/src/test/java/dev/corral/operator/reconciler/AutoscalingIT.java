@@ -315,13 +315,7 @@ class AutoscalingIT {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Creates a pod as the kubelet would report it: the API server takes status only through the status subresource. */
     private void createPod(io.fabric8.kubernetes.api.model.Pod pod) {
-        io.fabric8.kubernetes.api.model.PodStatus status = pod.getStatus();
-        io.fabric8.kubernetes.api.model.Pod created = client.pods().inNamespace(ns).resource(pod).create();
-        if (status != null) {
-            created.setStatus(status);
-            client.pods().inNamespace(ns).resource(created).updateStatus();
-        }
+        API.createPodWithStatus(ns, pod);
     }
 }

@@ -78,6 +78,19 @@ public final class RealApiServer implements BeforeAllCallback {
         }
     }
 
+    /**
+     * Creates a pod as the kubelet would report it: the API server takes status only through the status
+     * subresource, so the status is written after the create. No kubelet runs here to overwrite it.
+     */
+    public void createPodWithStatus(String namespace, io.fabric8.kubernetes.api.model.Pod pod) {
+        io.fabric8.kubernetes.api.model.PodStatus status = pod.getStatus();
+        io.fabric8.kubernetes.api.model.Pod created = running.admin.pods().inNamespace(namespace).resource(pod).create();
+        if (status != null) {
+            created.setStatus(status);
+            running.admin.pods().inNamespace(namespace).resource(created).updateStatus();
+        }
+    }
+
     /** Creates a namespace with a fresh name: nothing deletes namespaces here (no controllers). */
     public String newNamespace(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
