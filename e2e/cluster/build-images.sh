@@ -30,14 +30,17 @@ export JAVA_HOME=$CORRAL_JAVA_HOME
 mkdir -p "$out" "$cache"
 began=$(date +%s)
 
-# 1. The Debian root, from Debian's own packages.
-rootfs=$cache/debian-bookworm-minbase.tar
+# 1. The Debian root, from Debian's own packages. patchelf: GraalPy copies each native module per
+# interpreter with it when a bundle sets "nativeModules" (docs/bundles.md). The names follow the list.
+packages=ca-certificates,patchelf
+packages_tag=$(echo "$packages" | sha256sum | cut -c1-8)
+rootfs=$cache/debian-bookworm-minbase-$packages_tag.tar
 if [ ! -s "$rootfs" ]; then
-  say "making a minimal Debian bookworm root with mmdebstrap"
-  mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm "$rootfs.partial" http://deb.debian.org/debian
+  say "making a minimal Debian bookworm root with mmdebstrap ($packages)"
+  mmdebstrap --quiet --variant=minbase --include="$packages" bookworm "$rootfs.partial" http://deb.debian.org/debian
   mv "$rootfs.partial" "$rootfs"
 fi
-base=localhost/corral/debian:bookworm
+base=localhost/corral/debian:bookworm-$packages_tag
 if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
   ctr=$(buildah from scratch)
   buildah add "$ctr" "$rootfs" / >/dev/null
@@ -50,7 +53,7 @@ fi
 # The modules the operator and its libraries use (jdeps over its lib/, plus the JDK HTTP server of its
 # /metrics and probes and the providers loaded by name); the tag follows the list.
 modules=java.se,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.unsupported,jdk.zipfs,jdk.naming.dns
-jre_base=localhost/corral/debian-jre:25-$(echo "$modules" | sha256sum | cut -c1-8)
+jre_base=localhost/corral/debian-jre:25-$(echo "$modules" | sha256sum | cut -c1-8)-$packages_tag
 if ! buildah inspect --type image "$jre_base" >/dev/null 2>&1; then
   jre=$(mktemp -d)/jre
   "$CORRAL_JAVA_HOME/bin/jlink" --add-modules "$modules" \

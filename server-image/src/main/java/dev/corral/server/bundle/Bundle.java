@@ -9,7 +9,7 @@ public record Bundle(Path root, BundleManifest manifest) {
     /** The same bundle serving another callable (the --entrypoint setting wins over the manifest). */
     public Bundle withEntrypoint(Entrypoint entrypoint) {
         BundleManifest m = manifest;
-        return new Bundle(root, new BundleManifest(entrypoint, m.staticMounts(), m.warmup(), m.budgets()));
+        return new Bundle(root, new BundleManifest(entrypoint, m.staticMounts(), m.warmup(), m.budgets(), m.nativeModules()));
     }
 
     /** The directory of vendored pure-Python packages, put on {@code sys.path} after the root. */

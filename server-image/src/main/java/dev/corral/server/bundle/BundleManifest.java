@@ -21,12 +21,16 @@ import java.util.TreeSet;
  * What the optional {@code corral.json} at the bundle root says, with defaults for what it leaves out.
  *
  * <pre>{"entrypoint": "app:application", "static": {"/assets/": "static"}, "warmup": {"paths": ["/"], "requests": 200},
- *  "budgets": {"/reports/": {"timeout": "120s", "cpu": "60s", "memory": "2g"}, "/upload": {"memory": "off"}}}</pre>
+ *  "budgets": {"/reports/": {"timeout": "120s", "cpu": "60s", "memory": "2g"}, "/upload": {"memory": "off"}},
+ *  "nativeModules": false}</pre>
+ *
+ * @param nativeModules whether Python may load the standard library's native modules (pyexpat, _sqlite3,
+ *                      ctypes...): it lowers the in-process fence to the pod's, see docs/bundles.md
  */
 public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMounts, Warmup warmup,
-                             Map<String, BudgetOverride> budgets) {
+                             Map<String, BudgetOverride> budgets, boolean nativeModules) {
     public static final String FILE_NAME = "corral.json";
-    private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup", "budgets");
+    private static final Set<String> KEYS = Set.of("entrypoint", "static", "warmup", "budgets", "nativeModules");
     private static final Set<String> BUDGET_KEYS = Set.of("timeout", "cpu", "memory", "maxConcurrent");
 
     public BundleManifest {
@@ -60,7 +64,7 @@ public record BundleManifest(Entrypoint entrypoint, List<StaticMount> staticMoun
                     ? Entrypoint.parse(json.getString("entrypoint"))
                     : Entrypoint.DEFAULT;
             return new BundleManifest(entrypoint, staticMounts(json.getJsonObject("static"), root), warmup(json.getJsonObject("warmup")),
-                    budgets(json.getJsonObject("budgets")));
+                    budgets(json.getJsonObject("budgets")), json.getBoolean("nativeModules", false));
         } catch (ClassCastException e) {
             throw new BundleException(FILE_NAME + " has a value of the wrong type: " + e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -71,6 +71,12 @@ final class BundleFileSystem implements FileSystem {
         host.createDirectory(writable.forCreate(absolute(dir)), attrs);
     }
 
+    /** chmod and times, only where Python may write (GraalPy marks the native libraries it copies executable). */
+    @Override
+    public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
+        host.setAttribute(writable.existing(absolute(path)), attribute, value, options);
+    }
+
     @Override
     public void delete(Path path) throws IOException {
         // Deleting removes the name, not what a link points to: the link's directory must be writable.

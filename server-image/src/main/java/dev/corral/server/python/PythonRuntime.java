@@ -16,13 +16,15 @@ import java.util.Map;
 /**
  * The one GraalPy engine of the process. Contexts made here share its compiled code, so a new worker
  * runs warmed functions at once, and each is sandboxed: no host class lookup, no processes, no native
- * code, no threads, files only through {@link BundleFileSystem}, environment only as configured.
+ * code (unless the bundle asks for native modules), no threads, files only through
+ * {@link BundleFileSystem}, environment only as configured.
  */
 public final class PythonRuntime implements AutoCloseable {
     /** Python may call only methods we mark {@code @HostAccess.Export}, and index the arrays we pass. */
     private static final HostAccess HOST_ACCESS = HostAccess.newBuilder(HostAccess.EXPLICIT).allowArrayAccess(true).build();
 
     private final Engine engine;
+    private final UnicodeDatabase unicode = new UnicodeDatabase();
 
     public PythonRuntime() {
         this.engine = Engine.newBuilder("python")
@@ -40,21 +42,42 @@ public final class PythonRuntime implements AutoCloseable {
         return !implementationName().toLowerCase(java.util.Locale.ROOT).contains("interpreted");
     }
 
+    /** The character data {@code corral_fence.py} gives {@code unicodedata} in a fenced context. */
+    UnicodeDatabase unicode() {
+        return unicode;
+    }
+
     /**
      * A new sandboxed context whose files are what {@code readable} allows (the bundle and the temp dir),
      * writable only where {@code writable} allows (the temp dir).
+     *
+     * <p>With {@code nativeModules} Python may load the standard library's native modules (pyexpat,
+     * _sqlite3, ctypes, termios, unicodedata's 3.2.0 data), each context its own copy
+     * ({@code python.IsolateNativeModules}, which every context of the process must set alike: the
+     * bundle's manifest decides it for all). GraalPy isolates a module by copying its library and
+     * renaming it with {@code patchelf}, so the context may start processes too; native code is not
+     * held to {@link BundleFileSystem}, so the fence is then the pod's (its container's filesystem),
+     * not the interpreter's.
      */
-    Context newContext(Path bundleRoot, Path tempDir, FileBoundary readable, FileBoundary writable, Map<String, String> env) {
+    Context newContext(Path bundleRoot, Path tempDir, FileBoundary readable, FileBoundary writable, Map<String, String> env,
+                       boolean nativeModules) {
         Map<String, String> environment = new HashMap<>(env);
         environment.put("TMPDIR", tempDir.toString());
-        return Context.newBuilder("python")
+        Context.Builder builder = Context.newBuilder("python");
+        if (nativeModules) {
+            builder.allowNativeAccess(true)
+                    .allowCreateProcess(true)
+                    .allowExperimentalOptions(true)
+                    .option("python.IsolateNativeModules", "true");
+        } else {
+            builder.allowNativeAccess(false).allowCreateProcess(false);
+        }
+        return builder
                 .engine(engine)
                 .allowHostAccess(HOST_ACCESS)
                 .allowHostClassLookup(name -> false)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
-                .allowCreateProcess(false)
                 .allowCreateThread(false)
-                .allowNativeAccess(false)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .environment(environment)
                 .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(readable, writable, tempDir)).build())
@@ -67,6 +90,19 @@ public final class PythonRuntime implements AutoCloseable {
     /** The bundle's files, plus read access to GraalPy's own home and internal resources (its standard library). */
     private static FileSystem pythonFiles(FileBoundary readable, FileBoundary writable, Path tempDir) {
         return FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(new BundleFileSystem(readable, writable, tempDir)));
+    }
+
+    /** The patchelf GraalPy runs to isolate native modules, if PATH has one. */
+    static java.util.Optional<Path> patchelf() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, "patchelf"))
+                .filter(java.nio.file.Files::isExecutable)
+                .findFirst();
     }
 
     /** Closes the engine, cancelling anything still running (a worker abandoned inside a long builtin). */

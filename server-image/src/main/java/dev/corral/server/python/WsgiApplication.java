@@ -19,7 +19,8 @@ import java.util.Map;
 /** The bundle's WSGI application imported into one context, and the driver that calls it per request. */
 final class WsgiApplication implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WsgiApplication.class.getName());
-    private static final Source DRIVER = driverSource();
+    private static final Source DRIVER = source("corral_wsgi.py");
+    private static final Source FENCE = source("corral_fence.py");
 
     private final Context context;
     private final Value handle;
@@ -43,8 +44,15 @@ final class WsgiApplication implements AutoCloseable {
         } catch (IOException e) {
             throw new BundleImportException("cannot resolve the bundle or the temp dir: " + e.getMessage());
         }
-        Context context = runtime.newContext(bundle.root(), tempDir, readable, writable, env);
+        boolean nativeModules = bundle.manifest().nativeModules();
+        if (nativeModules && PythonRuntime.patchelf().isEmpty()) {
+            throw new BundleImportException("corral.json sets \"nativeModules\", which needs patchelf on PATH (GraalPy copies each native"
+                    + " module per interpreter with it): install it (Debian/Ubuntu: apt-get install patchelf), or remove the key");
+        }
+        Context context = runtime.newContext(bundle.root(), tempDir, readable, writable, env, nativeModules);
         try {
+            context.eval(FENCE);
+            context.getBindings("python").getMember("install_fence").execute(runtime.unicode(), nativeModules);
             context.eval(DRIVER);
             Value driver = context.getBindings("python");
             // traceback is imported at the first failure, not here: on a cold engine its import took 3.4-4 s
@@ -127,12 +135,12 @@ final class WsgiApplication implements AutoCloseable {
         context.close(true);
     }
 
-    private static Source driverSource() {
-        try (InputStream in = WsgiApplication.class.getResourceAsStream("corral_wsgi.py")) {
+    private static Source source(String name) {
+        try (InputStream in = WsgiApplication.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("corral_wsgi.py missing from the server jar");
+                throw new IllegalStateException(name + " missing from the server jar");
             }
-            return Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8), "corral_wsgi.py").build();
+            return Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8), name).build();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

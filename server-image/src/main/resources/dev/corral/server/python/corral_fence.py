@@ -1,0 +1,286 @@
+"""The standard library as a fenced worker sees it: run once per context, before the bundle's import.
+
+A fenced worker loads no native code, and GraalPy 25.0 serves a few standard-library modules only as
+native (C) modules: unicodedata's combining, east_asian_width, decomposition, numeric, digit, decimal,
+mirrored, lookup and the whole 3.2.0 database (so stringprep and the "idna" codec), termios, pyexpat
+(so xml.etree, xml.dom.minidom, xml.sax, plistlib), _sqlite3 and _ctypes. Without this module an
+import of them fails with GraalPy's internal message about native access or IsolateNativeModules.
+
+- unicodedata gets the missing functions from the server's ICU data (UnicodeDatabase.java, the same
+  data GraalPy's own category and normalize use) and a ucd_3_2_0 built from tables of Unicode 3.2.0
+  (corral_ucd_3_2_0.py, generated from CPython's), so IDNA and stringprep work in every worker.
+- termios is a module whose functions fail as they do on a file that is no terminal (a server
+  worker's standard streams never are one); importing it, as Django's autoreloader does, works.
+- pyexpat, _sqlite3, _ctypes and _bz2 fail to import with a message naming the module and the way
+  out ("nativeModules": true in corral.json), as ModuleNotFoundError so fallbacks keep working.
+"""
+import sys
+from bisect import bisect_right as _bisect_right
+
+_WAY_OUT = ('a fenced Corral worker loads no native code. Set "nativeModules": true in the bundle\'s '
+            'corral.json to load the standard library\'s native modules (see docs/bundles.md, "Native modules")')
+_REFUSED = {
+    'pyexpat': 'XML parsing (xml.etree, xml.dom.minidom, xml.sax, plistlib) needs the native module pyexpat',
+    '_sqlite3': 'sqlite3 needs the native module _sqlite3',
+    '_ctypes': 'ctypes needs native code',
+}
+# GraalPy 25.0.3 embedded has no working bz2 either way: fenced, _bz2 is missing; with native access its
+# compressor dies inside GraalPy (NullPointerException in NFIBz2Support.createStream), which Python
+# code cannot catch. So it is refused in both modes.
+_ABSENT = {
+    '_bz2': 'bz2 needs the native module _bz2, which GraalPy 25.0 does not provide to embedded contexts; '
+            'zlib, gzip and lzma work',
+}
+
+
+class _Refusal:
+    """A meta-path finder that answers the native standard-library modules before GraalPy's own finder."""
+
+    def __init__(self, fenced):
+        self.fenced = fenced
+
+    def find_spec(self, name, path=None, target=None):
+        if name in _ABSENT:
+            raise ModuleNotFoundError(_ABSENT[name], name=name)
+        if not self.fenced:
+            return None
+        if name in _REFUSED:
+            raise ModuleNotFoundError('%s: %s' % (_REFUSED[name], _WAY_OUT), name=name)
+        if name == 'termios':
+            import importlib.util
+            return importlib.util.spec_from_loader(name, _TermiosLoader(), origin='corral')
+        return None
+
+
+class _TermiosLoader:
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(_TERMIOS, module.__dict__)
+
+
+_TERMIOS = '''
+"""termios for a process with no terminal: every call fails with ENOTTY, as on a pipe."""
+import errno as _errno
+
+
+class error(Exception):
+    pass
+
+
+def _fail(fd, *rest):
+    if not isinstance(fd, int) and not hasattr(fd, 'fileno'):
+        raise TypeError('argument must be an int, or have a fileno() method.')
+    raise error(_errno.ENOTTY, 'Inappropriate ioctl for device')
+
+
+tcgetattr = tcsetattr = tcsendbreak = tcdrain = tcflush = tcflow = tcgetwinsize = tcsetwinsize = _fail
+
+# Linux values, as CPython's termios has them.
+TCSANOW, TCSADRAIN, TCSAFLUSH = 0, 1, 2
+TCIFLUSH, TCOFLUSH, TCIOFLUSH = 0, 1, 2
+TCOOFF, TCOON, TCIOFF, TCION = 0, 1, 2, 3
+IGNBRK, BRKINT, IGNPAR, PARMRK, INPCK, ISTRIP, INLCR, IGNCR, ICRNL = 1, 2, 4, 8, 16, 32, 64, 128, 256
+IUCLC, IXON, IXANY, IXOFF, IMAXBEL = 512, 1024, 2048, 4096, 8192
+OPOST, OLCUC, ONLCR, OCRNL = 1, 2, 4, 8
+CSIZE, CS5, CS6, CS7, CS8, CSTOPB, CREAD, PARENB, PARODD, HUPCL, CLOCAL = 48, 0, 16, 32, 48, 64, 128, 256, 512, 1024, 2048
+ISIG, ICANON, XCASE, ECHO, ECHOE, ECHOK, ECHONL, NOFLSH, TOSTOP, ECHOCTL, ECHOPRT, ECHOKE, IEXTEN = (
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 32768)
+VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSUSP, VEOL = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+NCCS = 32
+B0, B9600, B19200, B38400, B57600, B115200 = 0, 13, 14, 15, 4097, 4098
+TIOCGWINSZ, TIOCSWINSZ = 21523, 21524
+'''
+
+
+def _character(function, ch):
+    if not isinstance(ch, str):
+        raise TypeError('%s() argument must be a unicode character, not %s' % (function, type(ch).__name__))
+    if len(ch) != 1:
+        raise TypeError('%s() argument must be a unicode character, not str' % function)
+    return ord(ch)
+
+
+_MISSING = object()
+
+
+def _patch_unicodedata(db):
+    import unicodedata
+
+    def combining(chr, /):
+        return db.combining(_character('combining', chr))
+
+    def east_asian_width(chr, /):
+        return db.eastAsianWidth(_character('east_asian_width', chr))
+
+    def mirrored(chr, /):
+        return 1 if db.mirrored(_character('mirrored', chr)) else 0
+
+    def decomposition(chr, /):
+        return db.decomposition(_character('decomposition', chr))
+
+    def numeric(chr, default=_MISSING, /):
+        value = db.numeric(_character('numeric', chr))
+        if value != value:
+            if default is _MISSING:
+                raise ValueError('not a numeric character')
+            return default
+        return value
+
+    def digit(chr, default=_MISSING, /):
+        value = db.digit(_character('digit', chr))
+        if value < 0:
+            if default is _MISSING:
+                raise ValueError('not a digit')
+            return default
+        return value
+
+    def decimal(chr, default=_MISSING, /):
+        value = db.decimal(_character('decimal', chr))
+        if value < 0:
+            if default is _MISSING:
+                raise ValueError('not a decimal')
+            return default
+        return value
+
+    def lookup(name, /):
+        code = db.lookup(name, True)
+        if code < 0:
+            raise KeyError("undefined character name '%s'" % name)
+        return chr(code)
+
+    functions = dict(combining=combining, east_asian_width=east_asian_width, mirrored=mirrored,
+                     decomposition=decomposition, numeric=numeric, digit=digit, decimal=decimal, lookup=lookup)
+    for name, function in functions.items():
+        function.__module__ = 'unicodedata'
+        setattr(unicodedata, name, function)
+    unicodedata.ucd_3_2_0 = _UCD320(db, unicodedata)
+
+
+class _Runs:
+    """One property over all code points, as runs: the value of the last run starting at or before it."""
+
+    def __init__(self, encoded, convert):
+        starts, values = encoded
+        self.starts = [int(s, 16) for s in starts.split(',')]
+        self.values = [convert(v) for v in values.split(',')]
+
+    def __getitem__(self, code):
+        return self.values[_bisect_right(self.starts, code) - 1]
+
+
+class _UCD320:
+    """unicodedata.ucd_3_2_0: Unicode 3.2.0's properties, as CPython answers them."""
+
+    unidata_version = '3.2.0'
+
+    def __init__(self, db, current):
+        self._db = db
+        self._current = current
+        self._tables = None
+
+    def _table(self, name):
+        if self._tables is None:
+            tables = {}
+            exec(self._db.ucd320Tables(), tables)
+            self._tables = {
+                'category': _Runs(tables['CATEGORY'], str),
+                'bidirectional': _Runs(tables['BIDIRECTIONAL'], str),
+                'east_asian_width': _Runs(tables['EAST_ASIAN_WIDTH'], str),
+                'mirrored': _Runs(tables['MIRRORED'], int),
+                'combining': _Runs(tables['COMBINING'], int),
+                'decimal': _Runs(tables['DECIMAL'], int),
+                'digit': _Runs(tables['DIGIT'], int),
+                'numeric': _Runs(tables['NUMERIC'], lambda v: float(v) if v else None),
+                'corrected': tables['CORRECTED_NFD'],
+            }
+        return self._tables[name]
+
+    def _assigned(self, code):
+        return self._table('category')[code] != 'Cn'
+
+    def category(self, chr, /):
+        return self._table('category')[_character('category', chr)]
+
+    def bidirectional(self, chr, /):
+        return self._table('bidirectional')[_character('bidirectional', chr)]
+
+    def east_asian_width(self, chr, /):
+        return self._table('east_asian_width')[_character('east_asian_width', chr)]
+
+    def mirrored(self, chr, /):
+        return self._table('mirrored')[_character('mirrored', chr)]
+
+    def combining(self, chr, /):
+        return self._table('combining')[_character('combining', chr)]
+
+    def _numeric_kind(self, kind, chr, default, message):
+        value = self._table(kind)[_character(kind, chr)]
+        if value is None or (kind != 'numeric' and value < 0):
+            if default is _MISSING:
+                raise ValueError(message)
+            return default
+        return value
+
+    def decimal(self, chr, default=_MISSING, /):
+        return self._numeric_kind('decimal', chr, default, 'not a decimal')
+
+    def digit(self, chr, default=_MISSING, /):
+        return self._numeric_kind('digit', chr, default, 'not a digit')
+
+    def numeric(self, chr, default=_MISSING, /):
+        return self._numeric_kind('numeric', chr, default, 'not a numeric character')
+
+    def _if_assigned(self, function, chr, default, message):
+        if self._assigned(_character(function, chr)):
+            return getattr(self._current, function)(chr) if default is _MISSING else getattr(self._current, function)(chr, default)
+        if default is _MISSING:
+            raise ValueError(message)
+        return default
+
+    def name(self, chr, default=_MISSING, /):
+        return self._if_assigned('name', chr, default, 'no such name')
+
+    def decomposition(self, chr, /):
+        return self._current.decomposition(chr) if self._assigned(_character('decomposition', chr)) else ''
+
+    def lookup(self, name, /):
+        # Unicode 3.2.0 had no name aliases: only true names, of characters assigned then.
+        code = self._db.lookup(name, False)
+        if code < 0 or not self._assigned(code):
+            raise KeyError("undefined character name '%s'" % name)
+        return chr(code)
+
+    def normalize(self, form, unistr, /):
+        if form not in ('NFC', 'NFKC', 'NFD', 'NFKD'):
+            raise ValueError('invalid normalization form')
+        if not isinstance(unistr, str):
+            raise TypeError('normalize() argument 2 must be str, not %s' % type(unistr).__name__)
+        # Normalization is stable for characters assigned in a version (Unicode's stability policy),
+        # except the few whose mapping a corrigendum fixed: those get their 3.2.0 mapping, and characters
+        # unassigned in 3.2.0 are left as they are, as CPython does.
+        corrected = self._table('corrected')
+        out, segment = [], []
+        for ch in unistr:
+            code = ord(ch)
+            if code in corrected:
+                segment.append(corrected[code])
+            elif self._assigned(code):
+                segment.append(ch)
+            else:
+                out.append(self._current.normalize(form, ''.join(segment)))
+                out.append(ch)
+                segment = []
+        out.append(self._current.normalize(form, ''.join(segment)))
+        return ''.join(out)
+
+    def is_normalized(self, form, unistr, /):
+        return self.normalize(form, unistr) == unistr
+
+
+def install_fence(db, native_modules):
+    """Run before the bundle's import; with native modules allowed GraalPy's own modules serve."""
+    if not native_modules:
+        _patch_unicodedata(db)
+    sys.meta_path.insert(0, _Refusal(fenced=not native_modules))
