@@ -205,11 +205,28 @@ final class PythonWorker implements Runnable {
             call.response().fail(503, "the request was stopped");
             return e.isCancelled() ? "cancelled" : null;
         }
+        if (call.response().clientHasGone()) {
+            // The client left mid-response and write() or the stream raised ClientDisconnected (or the
+            // application's own reaction to it): the usual end of a cancelled download, not a bug.
+            LOG.log(System.Logger.Level.INFO, "worker " + id + ": the client of route " + call.route()
+                    + " disconnected before the response was done; the application stopped with " + guestType(e));
+            call.response().fail(499, "client disconnected");
+            return null;
+        }
         // Answer first: formatting the traceback imports Python's traceback module on an interpreter's
         // first failure, which took 1.4-3 s even on a warmed engine.
         call.response().fail(500, "The application failed while handling this request.");
         LOG.log(System.Logger.Level.ERROR, "worker " + id + ": the application raised on route " + call.route() + "\n" + app.describe(e));
         return null;
+    }
+
+    private static String guestType(PolyglotException e) {
+        try {
+            Value guest = e.isGuestException() ? e.getGuestObject() : null;
+            return guest != null && guest.getMetaObject() != null ? guest.getMetaObject().getMetaSimpleName() : e.getMessage();
+        } catch (RuntimeException closed) {
+            return e.getMessage();
+        }
     }
 
     private static boolean isMemoryError(PolyglotException e) {

@@ -103,6 +103,23 @@ class HttpServerIT {
 
     @Test
     void aClientLeavingMidStreamFreesItsWorkerAndIsCounted() throws Exception {
+        java.util.List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger workerLog = java.util.logging.Logger.getLogger("dev.corral.server.python.PythonWorker");
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        workerLog.addHandler(capture);
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             // About 6 GiB if read to the end: the worker can only be blocked on backpressure when we leave.
             socket.getOutputStream().write("GET /big-stream?100000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -115,6 +132,13 @@ class HttpServerIT {
                     .contains("corral_http_requests_in_flight 0.0"); // admin requests are not application traffic
         });
         assertThat(server.get("/list").body()).isEqualTo("hello");
+        workerLog.removeHandler(capture);
+        // A client leaving is not the application failing: one INFO line, no traceback, nothing at ERROR.
+        assertThat(logged).filteredOn(r -> r.getMessage().contains("ClientDisconnected") || r.getMessage().contains("disconnected"))
+                .extracting(r -> r.getLevel().getName() + " " + r.getMessage())
+                .singleElement().asString()
+                .startsWith("INFO ").contains("disconnected before the response was done").contains("ClientDisconnected")
+                .doesNotContain("Traceback");
     }
 
     @Test
