@@ -55,6 +55,10 @@ def application(environ, start_response):
         lines = inp.readlines()
         return _json(start_response, {'first': first.decode('latin-1'), 'two': two.decode('latin-1'),
                                       'lines': [l.decode('latin-1') for l in lines], 'eof': inp.read().decode('latin-1')})
+    if path == '/input-bytes':
+        data = environ['wsgi.input'].read()
+        start_response('200 OK', [('Content-Type', 'application/octet-stream'), ('Content-Length', str(len(data)))])
+        return [data]
     if path == '/input-iter':
         return _json(start_response, {'lines': [l.decode() for l in environ['wsgi.input']]})
     if path == '/stream':

@@ -130,7 +130,8 @@ def make_handler(app):
             pairs = packed.split('\x00')
             for i in range(0, len(pairs), 2):
                 environ[pairs[i]] = pairs[i + 1]
-        environ['wsgi.input'] = io.BytesIO(bytes(body) if body is not None else _EMPTY)
+        # The body comes as a str of code points 0-255, one per byte (see WsgiApplication.call).
+        environ['wsgi.input'] = io.BytesIO(body.encode('latin-1') if body else _EMPTY)
 
         # [status, packed head, headers sent]
         state = [None, None, False]

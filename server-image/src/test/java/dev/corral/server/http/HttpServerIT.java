@@ -93,6 +93,18 @@ class HttpServerIT {
     }
 
     @Test
+    void everyByteValueOfABodyReachesTheApplicationUnchanged() throws Exception {
+        byte[] all = new byte[3 * 256 + 7];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) (i * 7);
+        }
+        HttpResponse<byte[]> echoed = server.http().send(HttpRequest.newBuilder(server.uri("/input-bytes"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(all)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(echoed.statusCode()).isEqualTo(200);
+        assertThat(echoed.body()).isEqualTo(all);
+    }
+
+    @Test
     void aLargeStreamArrivesWholeThroughBackpressure() throws Exception {
         // 40 MiB: far more than the responder lets queue up, so the worker must wait for the socket.
         HttpResponse<byte[]> r = server.getBytes("/big-stream?640");
