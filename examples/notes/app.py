@@ -1,6 +1,6 @@
 """A Bottle app, unchanged from how it would run under gunicorn: a tiny notes service with templates.
 
-Bottle is not committed: ./fetch-deps.sh puts bottle.py into lib/ (from Debian's python3-bottle).
+Bottle is not committed: `./dev bundle examples/notes` installs requirements.txt's Bottle into lib/ (from PyPI).
 """
 import os
 import tempfile

@@ -56,6 +56,7 @@ def probe(table):
     _try('getpass', lambda: __import__('getpass').getuser is not None, table)
     _try('unicodedata', _unicode_samples, table)
     _try('xml', _xml, table)
+    _try('xml-imports', lambda: [__import__(m) and m for m in ('plistlib', 'xml.dom.minidom', 'xml.sax.expatreader')], table)
     _try('sqlite3', _sqlite, table)
     _try('ctypes', lambda: __import__('ctypes').c_int(3).value, table)
     _try('bz2', _bz2, table)

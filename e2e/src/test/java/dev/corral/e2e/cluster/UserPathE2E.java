@@ -84,12 +84,14 @@ class UserPathE2E {
     @Order(2)
     void theBottleAppRunsFromAConfigMapBundle() throws Exception {
         Path notes = ClusterFixture.EXAMPLES.resolve("notes");
-        if (!Files.exists(notes.resolve("lib/bottle.py"))) {
-            assertThat(new ProcessBuilder(notes.resolve("fetch-deps.sh").toString()).inheritIO().start().waitFor()).isZero();
+        if (!Files.exists(notes.resolve("lib/corral-bundle.lock"))) {
+            assertThat(new ProcessBuilder(ClusterFixture.EXAMPLES.resolveSibling("dev").toString(), "bundle", notes.toString())
+                    .inheritIO().start().waitFor()).isZero();
         }
         cluster.client.configMaps().inNamespace(cluster.namespace).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("notes-bundle").endMetadata()
                 .addToData("app.py", Files.readString(notes.resolve("app.py")))
+                .addToData("corral.json", Files.readString(notes.resolve("corral.json")))
                 .addToData("bottle.py", Files.readString(notes.resolve("lib/bottle.py")))
                 .build()).create();
         cluster.apply("notes");

@@ -18,6 +18,13 @@ final class PythonWorker implements Runnable {
     private static final System.Logger LOG = System.getLogger(PythonWorker.class.getName());
 
     /** Put on the queue once per worker to stop it after the requests ahead of it. */
+    /**
+     * The Java stack of a thread that runs Python. An interpreted Python frame takes far more Java stack
+     * than CPython's C stack, and GraalPy reports a Java StackOverflowError as RecursionError: on the JVM's
+     * default 1 MiB, Django 5.2's import (about 40 modules deep) failed with "maximum recursion depth
+     * exceeded". Only what is touched is committed.
+     */
+    static final long PYTHON_STACK_BYTES = 64L << 20;
     static final WsgiCall STOP = new WsgiCall(EnvironPairs.EMPTY, null, null, RequestBudget.UNLIMITED, "stop");
 
     /** How many requests an interpreter serves before it is recycled; 0 for never. */
@@ -52,7 +59,7 @@ final class PythonWorker implements Runnable {
         this.spares = spares;
         this.events = events;
         this.recycling = recycling;
-        this.thread = Thread.ofPlatform().name("corral-python-" + id).daemon(true).unstarted(this);
+        this.thread = Thread.ofPlatform().name("corral-python-" + id).daemon(true).stackSize(PYTHON_STACK_BYTES).unstarted(this);
     }
 
     void start() {

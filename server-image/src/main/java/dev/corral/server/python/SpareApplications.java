@@ -22,7 +22,7 @@ final class SpareApplications implements AutoCloseable {
     private final LinkedBlockingQueue<WsgiApplication> ready = new LinkedBlockingQueue<>();
     private final AtomicInteger building = new AtomicInteger();
     private final ExecutorService builder = Executors.newSingleThreadExecutor(
-            r -> Thread.ofPlatform().name("corral-spare-builder").daemon(true).unstarted(r));
+            r -> Thread.ofPlatform().name("corral-spare-builder").daemon(true).stackSize(PythonWorker.PYTHON_STACK_BYTES).unstarted(r));
     private volatile boolean closed;
 
     SpareApplications(Loader loader, int target) {

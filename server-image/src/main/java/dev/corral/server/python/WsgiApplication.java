@@ -21,6 +21,13 @@ final class WsgiApplication implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WsgiApplication.class.getName());
     private static final Source DRIVER = source("corral_wsgi.py");
     private static final Source FENCE = source("corral_fence.py");
+    /**
+     * The system's time-zone database, where zoneinfo looks (its default TZPATH): public data, readable
+     * like the bundle. Django opens it at import (TIME_ZONE); refused, zoneinfo raised PermissionError
+     * instead of looking further.
+     */
+    private static final List<Path> TIME_ZONE_DATABASES = java.util.stream.Stream.of("/usr/share/zoneinfo", "/usr/lib/zoneinfo",
+            "/usr/share/lib/zoneinfo", "/etc/zoneinfo").map(Path::of).filter(java.nio.file.Files::isDirectory).toList();
 
     private final Context context;
     private final Value handle;
@@ -39,7 +46,9 @@ final class WsgiApplication implements AutoCloseable {
         FileBoundary readable;
         FileBoundary writable;
         try {
-            readable = new FileBoundary(List.of(bundle.root(), tempDir));
+            List<Path> readableRoots = new java.util.ArrayList<>(List.of(bundle.root(), tempDir));
+            readableRoots.addAll(TIME_ZONE_DATABASES);
+            readable = new FileBoundary(readableRoots);
             writable = new FileBoundary(List.of(tempDir));
         } catch (IOException e) {
             throw new BundleImportException("cannot resolve the bundle or the temp dir: " + e.getMessage());

@@ -11,8 +11,9 @@ import of them fails with GraalPy's internal message about native access or Isol
   (corral_ucd_3_2_0.py, generated from CPython's), so IDNA and stringprep work in every worker.
 - termios is a module whose functions fail as they do on a file that is no terminal (a server
   worker's standard streams never are one); importing it, as Django's autoreloader does, works.
-- pyexpat, _sqlite3, _ctypes and _bz2 fail to import with a message naming the module and the way
-  out ("nativeModules": true in corral.json), as ModuleNotFoundError so fallbacks keep working.
+- pyexpat imports (pkg_resources imports plistlib, which imports it), and creating a parser raises
+  ImportError naming the way out ("nativeModules": true in corral.json); _sqlite3, _ctypes and _bz2
+  fail to import with such a message, as ModuleNotFoundError so fallbacks keep working.
 """
 import sys
 from bisect import bisect_right as _bisect_right
@@ -20,16 +21,20 @@ from bisect import bisect_right as _bisect_right
 _WAY_OUT = ('a fenced Corral worker loads no native code. Set "nativeModules": true in the bundle\'s '
             'corral.json to load the standard library\'s native modules (see docs/bundles.md, "Native modules")')
 _REFUSED = {
-    'pyexpat': 'XML parsing (xml.etree, xml.dom.minidom, xml.sax, plistlib) needs the native module pyexpat',
     '_sqlite3': 'sqlite3 needs the native module _sqlite3',
     '_ctypes': 'ctypes needs native code',
 }
+_PYEXPAT = 'XML parsing (xml.etree, xml.dom.minidom, xml.sax, plistlib) needs the native module pyexpat'
+# GraalPy's Java POSIX backend has no crypt(3): importing crypt (passlib does) died inside GraalPy with
+# an UnsupportedPosixFeatureException Python cannot catch.
 # GraalPy 25.0.3 embedded has no working bz2 either way: fenced, _bz2 is missing; with native access its
 # compressor dies inside GraalPy (NullPointerException in NFIBz2Support.createStream), which Python
 # code cannot catch. So it is refused in both modes.
 _ABSENT = {
     '_bz2': 'bz2 needs the native module _bz2, which GraalPy 25.0 does not provide to embedded contexts; '
             'zlib, gzip and lzma work',
+    '_crypt': 'crypt needs the C library\'s crypt(3), which GraalPy 25.0 does not provide (the module is deprecated '
+              'since Python 3.11): hash passwords with hashlib.pbkdf2_hmac or a pure-Python library',
 }
 
 
@@ -46,18 +51,18 @@ class _Refusal:
             return None
         if name in _REFUSED:
             raise ModuleNotFoundError('%s: %s' % (_REFUSED[name], _WAY_OUT), name=name)
-        if name == 'termios':
+        if name in _STAND_INS:
             import importlib.util
-            return importlib.util.spec_from_loader(name, _TermiosLoader(), origin='corral')
+            return importlib.util.spec_from_loader(name, _StandInLoader(), origin='corral')
         return None
 
 
-class _TermiosLoader:
+class _StandInLoader:
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
-        exec(_TERMIOS, module.__dict__)
+        exec(_STAND_INS[module.__name__], module.__dict__)
 
 
 _TERMIOS = '''
@@ -92,6 +97,44 @@ NCCS = 32
 B0, B9600, B19200, B38400, B57600, B115200 = 0, 13, 14, 15, 4097, 4098
 TIOCGWINSZ, TIOCSWINSZ = 21523, 21524
 '''
+
+
+# pyexpat imports, so what merely imports XML support at start works (pkg_resources imports plistlib,
+# which imports xml.parsers.expat: Pyramid failed at import without this); parsing raises ImportError
+# with the way out, the error xml.etree gives where expat is missing.
+_PYEXPAT_STAND_IN = '''
+"""pyexpat for a fenced worker: importable; creating a parser raises ImportError naming the way out."""
+import types as _types
+
+EXPAT_VERSION = 'expat_0.0.0 (not loaded: fenced worker)'
+version_info = (0, 0, 0)
+native_encoding = 'UTF-8'
+features = []
+
+
+class ExpatError(Exception):
+    pass
+
+
+error = ExpatError
+XMLParserType = type('xmlparser', (), {})
+model = _types.ModuleType('pyexpat.model')
+model.XML_CTYPE_EMPTY, model.XML_CTYPE_ANY, model.XML_CTYPE_MIXED, model.XML_CTYPE_NAME, model.XML_CTYPE_CHOICE, \\
+    model.XML_CTYPE_SEQ = 1, 2, 3, 4, 5, 6
+model.XML_CQUANT_NONE, model.XML_CQUANT_OPT, model.XML_CQUANT_REP, model.XML_CQUANT_PLUS = 0, 1, 2, 3
+errors = _types.ModuleType('pyexpat.errors')
+errors.codes = {}
+errors.messages = {}
+
+
+def ErrorString(code):
+    return None
+
+
+def ParserCreate(encoding=None, namespace_separator=None, intern=None):
+    raise ImportError(%r, name='pyexpat')
+''' % ('%s: %s' % (_PYEXPAT, _WAY_OUT),)
+_STAND_INS = {'termios': _TERMIOS, 'pyexpat': _PYEXPAT_STAND_IN}
 
 
 def _character(function, ch):
@@ -279,8 +322,76 @@ class _UCD320:
         return self.normalize(form, unistr) == unistr
 
 
+def _fill_gaps():
+    """Functions GraalPy 25.0's builtin modules lack that CPython 3.12's have, from pure Python."""
+    import binascii
+    import errno
+    import math
+    # quopri decides at its import whether binascii has the quoted-printable codec; import it first so it
+    # keeps its own pure-Python one, which the functions below then call.
+    import quopri
+    if not hasattr(binascii, 'a2b_qp'):
+        # WebOb (so Pyramid) builds a table holding binascii.a2b_qp to parse every form post.
+        def a2b_qp(data, header=False):
+            import io
+            out = io.BytesIO()
+            quopri.decode(io.BytesIO(data.encode('ascii') if isinstance(data, str) else bytes(data)), out, header=header)
+            return out.getvalue()
+
+        # Unlike CPython's, this escapes a bare carriage return (=0D) even with istext; it decodes the same.
+        def b2a_qp(data, quotetabs=False, istext=True, header=False):
+            import io
+            out = io.BytesIO()
+            quopri.encode(io.BytesIO(bytes(data)), out, quotetabs=quotetabs, header=header)
+            encoded = out.getvalue()
+            return encoded if data.endswith(b'\n') or not encoded.endswith(b'\n') else encoded[:-1]
+
+        binascii.a2b_qp, binascii.b2a_qp = a2b_qp, b2a_qp
+    if not hasattr(binascii, 'b2a_uu'):
+        def b2a_uu(data, *, backtick=False):
+            data = bytes(data)
+            if len(data) > 45:
+                raise binascii.Error('At most 45 bytes at once')
+
+            def char(six):
+                return 0x60 if backtick and six == 0 else six + 0x20
+
+            out = bytearray([char(len(data))])
+            padded = data + b'\0' * (-len(data) % 3)
+            for i in range(0, len(padded), 3):
+                n = (padded[i] << 16) | (padded[i + 1] << 8) | padded[i + 2]
+                out += bytes(char((n >> shift) & 0x3F) for shift in (18, 12, 6, 0))
+            return bytes(out + b'\n')
+
+        def a2b_uu(data):
+            data = data.encode('ascii') if isinstance(data, str) else bytes(data)
+            data = data.rstrip(b'\r\n')
+            if not data:
+                return b'\0' * 32
+            length = (data[0] - 0x20) & 0x3F
+            bits, count, out = 0, 0, bytearray()
+            for c in data[1:]:
+                if c in b' \t':
+                    c = 0x20
+                bits = (bits << 6) | ((c - 0x20) & 0x3F)
+                count += 6
+                if count >= 8:
+                    count -= 8
+                    out.append((bits >> count) & 0xFF)
+            return bytes(out[:length]) + b'\0' * max(0, length - len(out))
+
+        binascii.a2b_uu, binascii.b2a_uu = a2b_uu, b2a_uu
+    if not hasattr(math, 'cbrt'):
+        math.cbrt = lambda x: math.copysign(abs(float(x)) ** (1.0 / 3.0), x) if x else float(x)
+    if not hasattr(math, 'exp2'):
+        math.exp2 = lambda x: 2.0 ** float(x)
+    if not hasattr(errno, 'ENOTSUP'):
+        errno.ENOTSUP = errno.EOPNOTSUPP
+
+
 def install_fence(db, native_modules):
     """Run before the bundle's import; with native modules allowed GraalPy's own modules serve."""
+    _fill_gaps()
     if not native_modules:
         _patch_unicodedata(db)
     sys.meta_path.insert(0, _Refusal(fenced=not native_modules))

@@ -1,0 +1,2 @@
+% rebase('base.tpl', title='Hello ' + name)
+<h1>{{greeting}}, {{name}}!</h1>
