@@ -1,6 +1,8 @@
 package dev.corral.bench;
 
-import dev.corral.server.http.WsgiEnviron;
+import dev.corral.server.wsgi.EnvironPairs;
+import dev.corral.server.wsgi.WsgiEnviron;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;

@@ -1,6 +1,7 @@
 package dev.corral.server.http;
 
 import dev.corral.server.bundle.StaticMount;
+import dev.corral.server.wsgi.WsgiEnviron;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

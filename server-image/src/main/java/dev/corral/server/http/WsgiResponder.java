@@ -1,8 +1,9 @@
 package dev.corral.server.http;
 
-import dev.corral.server.python.ResponseChannel;
-import dev.corral.server.python.ResponseHead;
-import dev.corral.server.python.StreamWatch;
+import dev.corral.server.wsgi.ResponseChannel;
+import dev.corral.server.wsgi.ResponseHead;
+import dev.corral.server.wsgi.StreamWatch;
+
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
 package dev.corral.server.python;
 
 import dev.corral.server.budget.Breach;
+import dev.corral.server.wsgi.StreamWatch;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;

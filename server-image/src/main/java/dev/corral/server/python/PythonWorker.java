@@ -2,6 +2,7 @@ package dev.corral.server.python;
 
 import dev.corral.server.budget.Breach;
 import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.wsgi.EnvironPairs;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 

@@ -2,6 +2,9 @@ package dev.corral.server.python;
 
 import dev.corral.server.bundle.Bundle;
 import dev.corral.server.files.FileBoundary;
+import dev.corral.server.wsgi.ResponseChannel;
+import dev.corral.server.wsgi.ResponseHead;
+import dev.corral.server.wsgi.WsgiDriver;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -19,7 +22,7 @@ import java.util.Map;
 /** The bundle's WSGI application imported into one context, and the driver that calls it per request. */
 final class WsgiApplication implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WsgiApplication.class.getName());
-    private static final Source DRIVER = source("corral_wsgi.py");
+    private static final Source DRIVER = WsgiDriver.SOURCE;
     private static final Source FENCE = source("corral_fence.py");
     /**
      * The system's time-zone database, where zoneinfo looks (its default TZPATH): public data, readable

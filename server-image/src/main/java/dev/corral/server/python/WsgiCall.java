@@ -1,6 +1,8 @@
 package dev.corral.server.python;
 
 import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.wsgi.EnvironPairs;
+import dev.corral.server.wsgi.ResponseChannel;
 
 /**
  * One request for a worker: the environ (packed name/value pairs), the body, where the response goes, the

@@ -1,5 +1,9 @@
 package dev.corral.server.python;
 
+import dev.corral.server.wsgi.ResponseChannel;
+import dev.corral.server.wsgi.ResponseHead;
+
+
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 

@@ -1,6 +1,7 @@
 package dev.corral.server.python;
 
 import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.wsgi.EnvironPairs;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

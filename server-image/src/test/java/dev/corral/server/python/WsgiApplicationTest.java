@@ -2,6 +2,7 @@ package dev.corral.server.python;
 
 import dev.corral.server.budget.RequestBudget;
 import dev.corral.server.bundle.Bundle;
+import dev.corral.server.wsgi.EnvironPairs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.graalvm.polyglot.PolyglotException;

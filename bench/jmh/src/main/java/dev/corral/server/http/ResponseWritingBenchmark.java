@@ -1,6 +1,7 @@
 package dev.corral.server.http;
 
-import dev.corral.server.python.ResponseHead;
+import dev.corral.server.wsgi.ResponseHead;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

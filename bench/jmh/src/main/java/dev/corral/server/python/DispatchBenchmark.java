@@ -1,6 +1,7 @@
 package dev.corral.server.python;
 
 import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.wsgi.EnvironPairs;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

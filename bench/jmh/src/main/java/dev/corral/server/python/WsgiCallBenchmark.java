@@ -2,6 +2,9 @@ package dev.corral.server.python;
 
 import dev.corral.server.budget.RequestBudget;
 import dev.corral.server.bundle.Bundle;
+import dev.corral.server.wsgi.EnvironPairs;
+import dev.corral.server.wsgi.ResponseChannel;
+import dev.corral.server.wsgi.ResponseHead;
 import org.graalvm.polyglot.Value;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;

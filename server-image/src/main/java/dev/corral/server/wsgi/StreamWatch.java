@@ -1,4 +1,4 @@
-package dev.corral.server.python;
+package dev.corral.server.wsgi;
 
 /**
  * What a streamed response tells the call it belongs to, on the worker thread: a chunk went to the

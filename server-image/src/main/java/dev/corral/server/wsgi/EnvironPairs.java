@@ -1,4 +1,4 @@
-package dev.corral.server.python;
+package dev.corral.server.wsgi;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.List;
  * refused before it gets here.
  */
 public final class EnvironPairs {
-    static final EnvironPairs EMPTY = new EnvironPairs("");
+    public static final EnvironPairs EMPTY = new EnvironPairs("");
 
     private final String packed;
 

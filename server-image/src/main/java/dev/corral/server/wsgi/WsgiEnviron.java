@@ -1,6 +1,5 @@
-package dev.corral.server.http;
+package dev.corral.server.wsgi;
 
-import dev.corral.server.python.EnvironPairs;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +133,7 @@ public final class WsgiEnviron {
     }
 
     /** Decodes %XX escapes to bytes and returns them as a latin-1 string; malformed escapes stay as they are. */
-    static String percentDecodeLatin1(String raw) {
+    public static String percentDecodeLatin1(String raw) {
         if (raw.indexOf('%') < 0) {
             return latin1(raw);
         }

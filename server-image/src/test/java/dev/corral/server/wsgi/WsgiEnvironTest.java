@@ -1,4 +1,4 @@
-package dev.corral.server.http;
+package dev.corral.server.wsgi;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,13 +89,5 @@ class WsgiEnvironTest {
         Map<String, String> env = environ("/", List.of(Map.entry("X-Name", "\u00e9\u4e2d")), "");
         assertThat(env.get("HTTP_X_NAME")).isEqualTo(new String("\u00e9\u4e2d".getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 java.nio.charset.StandardCharsets.ISO_8859_1));
-    }
-
-    @Test
-    void absoluteFormTargetsAreReducedToOriginForm() {
-        assertThat(WsgiDispatcher.originForm("http://example.org:8080/a/b?c=d")).isEqualTo("/a/b?c=d");
-        assertThat(WsgiDispatcher.originForm("http://example.org")).isEqualTo("/");
-        assertThat(WsgiDispatcher.originForm("http://example.org?q=1")).isEqualTo("/?q=1");
-        assertThat(WsgiDispatcher.originForm("/plain?x=http://y/")).isEqualTo("/plain?x=http://y/");
     }
 }

@@ -1,4 +1,4 @@
-package dev.corral.server.python;
+package dev.corral.server.wsgi;
 
 import java.util.ArrayList;
 import java.util.List;
