@@ -20,6 +20,7 @@ public record ServerConfig(
         int workers,
         int queueSize,
         Duration maxQueueWait,
+        Duration queueWaitGrace,
         int eventLoops,
         long maxBodySize,
         long maxBufferedBodies,

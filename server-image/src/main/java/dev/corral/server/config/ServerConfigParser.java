@@ -89,6 +89,7 @@ public final class ServerConfigParser {
                 countOrAuto(raw, ServerOption.WORKERS, 512),
                 countOrAuto(raw, ServerOption.QUEUE_SIZE, 1_000_000),
                 duration(raw, ServerOption.MAX_QUEUE_WAIT),
+                duration(raw, ServerOption.QUEUE_WAIT_GRACE),
                 countOrAuto(raw, ServerOption.EVENT_LOOPS, 256),
                 bytes(raw, ServerOption.MAX_BODY_SIZE, 0, Long.MAX_VALUE),
                 raw.get(ServerOption.MAX_BUFFERED_BODIES).trim().equalsIgnoreCase("auto") ? 0

@@ -108,7 +108,8 @@ public final class CorralServer {
             throw new StartupException(ExitCode.BUNDLE_IMPORT_FAILED, e.getMessage(), e);
         }
         LOG.log(System.Logger.Level.INFO, "imported " + bundle.manifest().entrypoint() + " from " + bundle.root()
-                + " into " + workers + " workers (queue " + queue + ", max wait " + config.maxQueueWait().toMillis() + " ms)");
+                + " into " + workers + " workers (queue " + queue + ", max wait " + config.maxQueueWait().toMillis() + " ms, from "
+                + config.queueWaitGrace().toSeconds() + " s after ready)");
 
         long bufferedBodies = config.maxBufferedBodies() > 0 ? config.maxBufferedBodies() : Runtime.getRuntime().maxMemory() / 4;
         frontend = new HttpFrontend(vertx, new HttpSettings(config.host(), config.port(), eventLoops, config.maxBodySize(),
@@ -118,6 +119,7 @@ public final class CorralServer {
         port = await(frontend.start(), "port " + config.port(), ExitCode.CANNOT_BIND);
 
         await(WarmUp.run(vertx, port, bundle.manifest().warmup(), workers), "warm-up", ExitCode.BUNDLE_IMPORT_FAILED);
+        pool.suspendQueueWaitBound(config.queueWaitGrace());
         readiness.ready();
         idleHeapRelease = new IdleHeapRelease(pool::lastServedAt, config.idleHeapRelease(), System::nanoTime, System::gc);
         idleHeapRelease.start();

@@ -57,6 +57,11 @@ public final class WorkerPool {
         spares.refill();
     }
 
+    /** For {@code grace} from now, the queue refuses only when full, not on the expected wait (see RequestQueue). */
+    public void suspendQueueWaitBound(Duration grace) {
+        queue.suspendTimeBound(grace);
+    }
+
     /** Queues a request, or says why it must be refused: the queue is full, or its wait would be too long. */
     public Admission submit(WsgiCall call) {
         return queue.offer(call);

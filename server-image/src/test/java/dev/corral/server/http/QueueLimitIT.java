@@ -31,7 +31,7 @@ class QueueLimitIT {
     @Test
     void aRequestThatWouldWaitLongerThanMaxQueueWaitGets503WhileTheQueueHasRoom() throws Exception {
         Path bundle = Path.of(getClass().getResource("/bundles/pep3333").toURI());
-        try (RunningServer server = RunningServer.start(bundle, temp, "--workers", "1", "--max-queue-wait", "100ms")) {
+        try (RunningServer server = RunningServer.start(bundle, temp, "--workers", "1", "--max-queue-wait", "100ms", "--queue-wait-grace", "0s")) {
             // Teaches the server that a request takes about a second (at least 1/8 of one, were there earlier requests):
             // with one waiting, the next would wait about a second, 100 ms allowed, while the queue holds 512.
             assertThat(server.get("/sleep?1").statusCode()).isEqualTo(200);

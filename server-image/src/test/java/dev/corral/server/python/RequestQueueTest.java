@@ -28,6 +28,21 @@ class RequestQueueTest {
     }
 
     @Test
+    void rightAfterReadyOnlyAFullQueueRefusesUntilTheGraceEnds() throws Exception {
+        long[] now = {1_000};
+        RequestQueue queue = new RequestQueue(5, Duration.ofSeconds(1), 2, () -> now[0]);
+        queue.served(0, 800_000_000);   // 0.8 s per request: a third waiting would be refused
+        queue.suspendTimeBound(Duration.ofSeconds(60));
+        for (int i = 0; i < 5; i++) {
+            assertThat(queue.offer(call())).as("request %d, in the grace", i).isEqualTo(Admission.QUEUED);
+        }
+        assertThat(queue.offer(call())).as("full").isEqualTo(Admission.QUEUE_FULL);
+        now[0] += Duration.ofSeconds(60).toNanos();
+        queue.take();
+        assertThat(queue.offer(call())).as("grace over: 4 ahead is 1.6 s").isEqualTo(Admission.WAIT_TOO_LONG);
+    }
+
+    @Test
     void slowRequestsAreRefusedOnceTheWaitAheadPassesTheLimit() {
         RequestQueue queue = new RequestQueue(1000, Duration.ofSeconds(1), 2);
         queue.served(0, 800_000_000);   // 0.8 s per request, two workers: each one waiting adds 0.4 s
