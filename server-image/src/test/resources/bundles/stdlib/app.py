@@ -39,7 +39,33 @@ def _sqlite():
 
 def _bz2():
     import bz2
-    return bz2.decompress(bz2.compress(b'corral'))
+    import hashlib
+    import io
+    # Round trips, a stream CPython made (two concatenated: bz2.decompress reads both), BZ2File read
+    # block by block (the stream spans many of BZ2File's 8 KiB reads), and the unused data after one.
+    data = bytes(range(256)) * 4000 + b'corral'
+    made_by_cpython = bytes.fromhex(CPYTHON_BZ2)
+    d = bz2.BZ2Decompressor()
+    first = d.decompress(made_by_cpython + b'rest')
+    big = bz2.compress(data, 1)
+    with bz2.BZ2File(io.BytesIO(big)) as f:
+        chunks = [f.read(10000) for _ in range(3)]
+    return [bz2.decompress(bz2.compress(b'corral')), bz2.decompress(made_by_cpython * 2),
+            first, d.eof, d.unused_data, hashlib.sha256(b''.join(chunks) + f.closed * b'').hexdigest()[:12],
+            hashlib.sha256(data[:30000]).hexdigest()[:12], bz2.decompress(big) == data, _bz2_refuses(b'not bzip2 data')]
+
+
+def _bz2_refuses(data):
+    import bz2
+    try:
+        bz2.decompress(data)
+    except OSError as e:
+        return str(e)
+    return 'accepted'
+
+
+# bz2.compress(b'made by CPython') from CPython 3.11
+CPYTHON_BZ2 = '425a683931415926535901a98658000004978040000800400036438420200022980993f50806800a56b59f1f0c0d17724538509001a98658'
 
 
 def _unicode_samples():

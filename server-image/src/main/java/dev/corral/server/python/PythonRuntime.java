@@ -25,6 +25,7 @@ public final class PythonRuntime implements AutoCloseable {
 
     private final Engine engine;
     private final UnicodeDatabase unicode = new UnicodeDatabase();
+    private final Bz2Codec bz2 = new Bz2Codec();
 
     public PythonRuntime() {
         this.engine = Engine.newBuilder("python")
@@ -40,6 +41,11 @@ public final class PythonRuntime implements AutoCloseable {
     /** Whether Python code is JIT-compiled; interpreted Python is about 100x slower on loops. */
     public boolean isCompiled() {
         return !implementationName().toLowerCase(java.util.Locale.ROOT).contains("interpreted");
+    }
+
+    /** The bzip2 {@code corral_fence.py} builds {@code _bz2} on. */
+    Bz2Codec bz2() {
+        return bz2;
     }
 
     /** The character data {@code corral_fence.py} gives {@code unicodedata} in a fenced context. */

@@ -64,7 +64,7 @@ final class WsgiApplication implements AutoCloseable {
         Context context = runtime.newContext(bundle.root(), tempDir, readable, writable, env, nativeModules);
         try {
             context.eval(FENCE);
-            context.getBindings("python").getMember("install_fence").execute(runtime.unicode(), nativeModules);
+            context.getBindings("python").getMember("install_fence").execute(runtime.unicode(), runtime.bz2(), nativeModules);
             context.eval(DRIVER);
             Value driver = context.getBindings("python");
             // traceback is imported at the first failure, not here: on a cold engine its import took 3.4-4 s

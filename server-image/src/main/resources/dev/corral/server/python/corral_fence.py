@@ -12,8 +12,9 @@ import of them fails with GraalPy's internal message about native access or Isol
 - termios is a module whose functions fail as they do on a file that is no terminal (a server
   worker's standard streams never are one); importing it, as Django's autoreloader does, works.
 - pyexpat imports (pkg_resources imports plistlib, which imports it), and creating a parser raises
-  ImportError naming the way out ("nativeModules": true in corral.json); _sqlite3, _ctypes and _bz2
-  fail to import with such a message, as ModuleNotFoundError so fallbacks keep working.
+  ImportError naming the way out ("nativeModules": true in corral.json); _sqlite3 and _ctypes fail
+  to import with such a message, as ModuleNotFoundError so fallbacks keep working.
+- _bz2 (in both modes) is the server's, on Apache Commons Compress (Bz2Codec.java).
 """
 import sys
 from bisect import bisect_right as _bisect_right
@@ -25,14 +26,78 @@ _REFUSED = {
     '_ctypes': 'ctypes needs native code',
 }
 _PYEXPAT = 'XML parsing (xml.etree, xml.dom.minidom, xml.sax, plistlib) needs the native module pyexpat'
+_BZ2_STAND_IN = '''
+"""_bz2 for GraalPy embedded: bzip2 by the server's Apache Commons Compress (Bz2Codec.java), whole
+streams at a time: a compressor gives its stream at flush(), a decompressor its output once the stream
+it is fed is complete."""
+
+
+class BZ2Compressor:
+    def __init__(self, compresslevel=9, /):
+        if not 1 <= compresslevel <= 9:
+            raise ValueError('compresslevel must be between 1 and 9')
+        self._level = compresslevel
+        self._chunks = []
+
+    def compress(self, data, /):
+        if self._chunks is None:
+            raise ValueError('Compressor has been flushed')
+        self._chunks.append(bytes(data))
+        return b''
+
+    def flush(self):
+        if self._chunks is None:
+            raise ValueError('Repeated call to flush()')
+        data, self._chunks = b''.join(self._chunks), None
+        return _codec.compress(data.decode('latin-1'), self._level).encode('latin-1')
+
+
+class BZ2Decompressor:
+    def __init__(self):
+        self._input = bytearray()
+        self._scanned = 0
+        self._output = b''
+        self._done = False
+        self.eof = False
+        self.unused_data = b''
+        self.needs_input = True
+
+    def decompress(self, data, /, max_length=-1):
+        if self.eof:
+            raise EOFError('End of stream already reached')
+        if self._done:
+            self.unused_data += bytes(data)
+        else:
+            self._input += data
+            if len(self._input) >= 4 and not (self._input[:3] == b'BZh' and 0x31 <= self._input[3] <= 0x39):
+                raise OSError('Invalid data stream')
+            # Only a block holding the end marker can complete the stream (the marker is 6 bytes and may
+            # straddle blocks: look back 6).
+            tail = bytes(self._input[max(0, self._scanned - 6):])
+            self._scanned = len(self._input)
+            if _codec.holdsEndMarker(tail.decode('latin-1')):
+                try:
+                    found = _codec.decompressFirstStream(bytes(self._input).decode('latin-1'))
+                except Exception as e:
+                    raise OSError('Invalid data stream') from None
+                if found is not None:
+                    output, taken = found[0].encode('latin-1'), int(found[1])
+                    self.unused_data = bytes(self._input[taken:])
+                    self._input = None
+                    self._output = output
+                    self._done = True
+        if max_length is None or max_length < 0:
+            out, self._output = self._output, b''
+        else:
+            out, self._output = self._output[:max_length], self._output[max_length:]
+        self.eof = self._done and not self._output
+        self.needs_input = not self._done
+        return out
+'''
+
 # GraalPy's Java POSIX backend has no crypt(3): importing crypt (passlib does) died inside GraalPy with
 # an UnsupportedPosixFeatureException Python cannot catch.
-# GraalPy 25.0.3 embedded has no working bz2 either way: fenced, _bz2 is missing; with native access its
-# compressor dies inside GraalPy (NullPointerException in NFIBz2Support.createStream), which Python
-# code cannot catch. So it is refused in both modes.
 _ABSENT = {
-    '_bz2': 'bz2 needs the native module _bz2, which GraalPy 25.0 does not provide to embedded contexts; '
-            'zlib, gzip and lzma work',
     '_crypt': 'crypt needs the C library\'s crypt(3), which GraalPy 25.0 does not provide (the module is deprecated '
               'since Python 3.11): hash passwords with hashlib.pbkdf2_hmac or a pure-Python library',
 }
@@ -47,6 +112,12 @@ class _Refusal:
     def find_spec(self, name, path=None, target=None):
         if name in _ABSENT:
             raise ModuleNotFoundError(_ABSENT[name], name=name)
+        if name == '_bz2':
+            # GraalPy 25.0.3 embedded has no working _bz2 either way: fenced it is missing; with native
+            # access its compressor dies inside GraalPy (NullPointerException in NFIBz2Support), which
+            # Python cannot catch. Both modes get the server's.
+            import importlib.util
+            return importlib.util.spec_from_loader(name, _Bz2Loader(), origin='corral')
         if not self.fenced:
             return None
         if name in _REFUSED:
@@ -55,6 +126,18 @@ class _Refusal:
             import importlib.util
             return importlib.util.spec_from_loader(name, _StandInLoader(), origin='corral')
         return None
+
+
+class _Bz2Loader:
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        module.__dict__['_codec'] = _BZ2_CODEC[0]
+        exec(_BZ2_STAND_IN, module.__dict__)
+
+
+_BZ2_CODEC = [None]
 
 
 class _StandInLoader:
@@ -389,8 +472,9 @@ def _fill_gaps():
         errno.ENOTSUP = errno.EOPNOTSUPP
 
 
-def install_fence(db, native_modules):
+def install_fence(db, bz2, native_modules):
     """Run before the bundle's import; with native modules allowed GraalPy's own modules serve."""
+    _BZ2_CODEC[0] = bz2
     _fill_gaps()
     if not native_modules:
         _patch_unicodedata(db)
