@@ -63,6 +63,7 @@ def wrk(url, seconds, connections):
 def bundle(app, work):
     target = os.path.join(work, app)
     shutil.copytree(os.path.join(FRAMEWORKS, app), target, ignore=shutil.ignore_patterns('lib', '__pycache__'))
+    shutil.copy(os.path.join(FRAMEWORKS, 'validated.py'), target)   # the entrypoint, shared by every app
     subprocess.run([sys.executable, BUNDLE_TOOL, target, '--warmup', PAGE], check=True, capture_output=True)
     return target
 

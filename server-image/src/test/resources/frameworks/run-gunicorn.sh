@@ -21,6 +21,7 @@ if [ $# -lt 2 ]; then
   exit 64
 fi
 dir=$(cd "$1" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)   # validated.py, shared by every app
 port=$2
 shift 2
 
@@ -83,7 +84,7 @@ trap 'exit 130' INT
 
 # Only what the app needs from the environment, as on our server (which passes TMPDIR and --env-pass).
 env -i PATH="$PATH" HOME="$HOME" LANG=C.UTF-8 TMPDIR="$tmp" PYTHONDONTWRITEBYTECODE=1 \
-  "$venv/bin/gunicorn" --chdir "$dir" --pythonpath "$dir/lib,$dir" --workers 2 \
+  "$venv/bin/gunicorn" --chdir "$dir" --pythonpath "$dir/lib,$dir,$here" --workers 2 \
   --bind "127.0.0.1:$port" --timeout 60 --graceful-timeout 5 \
   --no-control-socket "$@" validated:application &
 pid=$!

@@ -41,6 +41,7 @@ class FrameworkParityIT {
         // parity.py picks the scenario's requests by the directory's name: the copy keeps it.
         Path bundle = temp.resolve(app);
         copy(FRAMEWORKS.resolve(app), bundle);
+        Files.copy(FRAMEWORKS.resolve("validated.py"), bundle.resolve("validated.py"));   // shared by every app
         run(List.of("python3", BUNDLE_TOOL.toString(), bundle.toString()), Duration.ofMinutes(5), "corral-bundle " + app);
 
         List<String> gunicorn = new ArrayList<>(List.of("bash", FRAMEWORKS.resolve("run-gunicorn.sh").toString(), bundle.toString(),

@@ -1,6 +1,8 @@
 """The app wrapped in the standard library's PEP 3333 checker, wsgiref.validate, with its warnings
 made errors: a violation, by the app or by the server, raises inside the request and fails it.
-The same file is the entrypoint under gunicorn and under our server.
+The same file is the entrypoint under gunicorn and under our server, for every app here: gunicorn
+finds it on its --pythonpath (run-gunicorn.sh), and a bundle made of an app directory gets a copy of
+it at its root (FrameworkParityIT, bench/framework-start).
 
 One relaxation: the checker predates the wsgi.input_terminated extension and demands a size on every
 wsgi.input.read(). A server that sets wsgi.input_terminated (gunicorn and ours do) ends the input at
