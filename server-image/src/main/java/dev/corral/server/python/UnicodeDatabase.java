@@ -33,12 +33,6 @@ public final class UnicodeDatabase {
     private final String ucd320Tables = resource("corral_ucd_3_2_0.py");
 
     @HostAccess.Export
-    public String unicodeVersion() {
-        var version = UCharacter.getUnicodeVersion();
-        return version.getMajor() + "." + version.getMinor() + "." + version.getMilli();
-    }
-
-    @HostAccess.Export
     public int combining(int code) {
         return UCharacter.getCombiningClass(code);
     }

@@ -2,6 +2,7 @@ package dev.corral.server.python;
 
 import dev.corral.server.bundle.Bundle;
 import dev.corral.server.files.FileBoundary;
+import dev.corral.server.wsgi.PythonSource;
 import dev.corral.server.wsgi.ResponseChannel;
 import dev.corral.server.wsgi.ResponseHead;
 import dev.corral.server.wsgi.WsgiDriver;
@@ -11,8 +12,6 @@ import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ import java.util.Map;
 final class WsgiApplication implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(WsgiApplication.class.getName());
     private static final Source DRIVER = WsgiDriver.SOURCE;
-    private static final Source FENCE = source("corral_fence.py");
+    private static final Source FENCE = PythonSource.of(WsgiApplication.class, "corral_fence.py");
     /**
      * The system's time-zone database, where zoneinfo looks (its default TZPATH): public data, readable
      * like the bundle. Django opens it at import (TIME_ZONE); refused, zoneinfo raised PermissionError
@@ -151,16 +150,5 @@ final class WsgiApplication implements AutoCloseable {
     @Override
     public void close() {
         context.close(true);
-    }
-
-    private static Source source(String name) {
-        try (InputStream in = WsgiApplication.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " missing from the server jar");
-            }
-            return Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8), name).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

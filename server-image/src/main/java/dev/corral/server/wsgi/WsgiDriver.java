@@ -2,11 +2,6 @@ package dev.corral.server.wsgi;
 
 import org.graalvm.polyglot.Source;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The Python half of the WSGI layer, {@code corral_wsgi.py}: builds each request's environ from the
  * packed pairs ({@link EnvironPairs}), holds the body as a bounded {@code wsgi.input}, enforces the
@@ -16,19 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class WsgiDriver {
     /** The driver's source, named as tracebacks show it. */
-    public static final Source SOURCE = load("corral_wsgi.py");
+    public static final Source SOURCE = PythonSource.of(WsgiDriver.class, "corral_wsgi.py");
 
     private WsgiDriver() {
-    }
-
-    private static Source load(String name) {
-        try (InputStream in = WsgiDriver.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " missing from the server jar");
-            }
-            return Source.newBuilder("python", new String(in.readAllBytes(), StandardCharsets.UTF_8), name).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
