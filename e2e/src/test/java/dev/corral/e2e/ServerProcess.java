@@ -61,10 +61,22 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(builder.start(), port, adminPort, log);
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768-60999): a port the kernel hands out for
+     * port 0 is one it may also give an outgoing connection (the cluster's, an HTTP client's) before
+     * the server binds it, which failed CI once with "Address already in use".
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(candidate, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999 after 100 tries");
     }
 
     /** Waits until /readyz answers 200, failing fast with the log if the process dies first. */
