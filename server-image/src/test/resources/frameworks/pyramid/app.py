@@ -116,7 +116,11 @@ def server_error(exc, request):
 
 with Configurator(settings={"jinja2.directories": os.path.join(HERE, "templates")}) as config:
     config.include("pyramid_jinja2")
-    config.set_session_factory(SignedCookieSessionFactory("corral-parity-not-a-secret", httponly=True))
+    # reissue_time=None: Pyramid's default (0) re-sends the cookie when a whole second has passed
+    # since it was set, so the parity result would depend on how fast each server answered.
+    config.set_session_factory(
+        SignedCookieSessionFactory("corral-parity-not-a-secret", httponly=True, reissue_time=None)
+    )
     config.add_route("hello", "/hello/{name}")
     config.add_route("item", r"/items/{item_id:\d+}")
     config.add_route("form", "/form")
