@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
-"""Corral against the servers Python users would pick instead, on this machine, in one run.
+"""Corral against the servers Python users pick today, each configured as its documentation recommends,
+on this machine, in one run.
+
+Peers (peers.py: PyPI, pinned, in a virtualenv made here; each checked to run with its speedups):
+nginx; Granian (WSGI and ASGI); uvicorn with uvloop and httptools (ASGI); gunicorn sync and gthread,
+workers (2 x cores + 1) and threads (2-4 x cores) as its docs advise. Scenarios: hello (c100, c400);
+the Flask and Django apps of the framework tests (a templated page and a JSON route) on every WSGI peer;
+a 16 KiB static file; the mixed load (10% CPU-heavy requests).
 
 Starts every server on 127.0.0.1, warms each up (runs discarded), then measures with wrk in rounds, the
-servers interleaved within each round, and reports medians and per-round ratios (Corral over nginx and
-over uvicorn, pair by pair: absolute numbers move between runs on a shared machine). Also: CPU time and
-syscalls per request (perf stat on the server's processes, in a separate run so tracing does not slow
-the throughput runs), peak RSS, RSS after the load has stopped (idle), start-to-ready, and the mixed
-scenario (10% CPU-heavy requests). Corral servers run as in their pod: the image's JAVA_OPTS inside a
-memory cgroup (1 GiB by default; the JVM sizes its heap and picks its collector from the limit).
+servers interleaved within each round, and reports medians and per-round ratios, pair by pair
+(absolute numbers move between runs on a shared machine), and each target of the benchmarks issue met
+or missed. Also: CPU time and syscalls per request (perf stat on the server's processes, in a separate
+run so tracing does not slow the throughput runs), peak RSS, RSS after the load has stopped (idle),
+start-to-ready. Corral servers run as in their pod: the image's JAVA_OPTS inside a memory cgroup
+(1 GiB by default; the JVM sizes its heap and picks its collector from the limit).
 Writes results/compare-<time>.json and .md. Loopback only; every run is bounded in time.
 """
 import argparse
@@ -24,11 +31,13 @@ import tempfile
 import time
 import urllib.request
 
+import peers
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 APPS = os.path.join(HERE, "apps")
 CORRAL = os.path.join(ROOT, "server-image", "target", "corral-server", "bin", "corral-server")
-SYSTEM_PYTHON = "/usr/bin/python3"
+BUNDLE_TOOL = os.path.join(ROOT, "server-image", "src", "main", "dist", "bin", "corral-bundle")
 HELLO = b"Hello from Corral!\n"
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -123,8 +132,10 @@ class MemoryCgroup:
 
 
 class Server:
-    def __init__(self, name, cmd, port, cwd=None, env=None, ready_url=None, memory_mib=0):
+    def __init__(self, name, cmd, port, cwd=None, env=None, ready_url=None, memory_mib=0, expect=None):
         self.name, self.cmd, self.port, self.cwd, self.memory_mib = name, cmd, port, cwd, memory_mib
+        self.expect = expect  # what peers.check_running verifies once the server is ready
+        self.log_path = None
         self.cgroup = None
         self.env = dict(os.environ, **(env or {}))
         self.ready_url = ready_url or "http://127.0.0.1:%d/" % port
@@ -135,22 +146,27 @@ class Server:
         return "http://127.0.0.1:%d%s" % (self.port, path)
 
     def start(self, log_dir, timeout=300):
-        log = open(os.path.join(log_dir, self.name + ".log"), "a")
+        self.log_path = os.path.join(log_dir, self.name + ".log")
+        log = open(self.log_path, "a")
         if self.memory_mib:
             self.cgroup = MemoryCgroup.create("corral-compare-" + self.name, self.memory_mib)
         began = time.monotonic()
         self.proc = subprocess.Popen(self.cmd, cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                      start_new_session=True, preexec_fn=self.cgroup.enter if self.cgroup else None)
-        while time.monotonic() - began < timeout:
+        ready = None
+        while ready is None and time.monotonic() - began < timeout:
             if self.proc.poll() is not None:
                 raise SystemExit("%s exited with %s before ready; see %s" % (self.name, self.proc.returncode, log.name))
             try:
                 with urllib.request.urlopen(self.ready_url, timeout=2) as r:
                     if r.status == 200:
-                        self.start_to_ready = time.monotonic() - began
-                        return
+                        ready = time.monotonic() - began
             except OSError:
                 time.sleep(0.05)
+        if ready is not None:
+            self.start_to_ready = ready
+            peers.check_running(self)
+            return
         raise SystemExit("%s not ready within %d s" % (self.name, timeout))
 
     def pids(self):
@@ -238,18 +254,39 @@ def mixed(server, seconds, java):
             "errors": int(errors.group(1))} if m else {"raw": out}
 
 
-def ensure_peers():
-    wanted = {"wrk": "wrk", "nginx": "nginx", "gunicorn": "gunicorn", "perf": "linux-perf"}
+def ensure_tools():
+    """Debian's tools: the load generator, nginx, perf, and patchelf (Corral's native stdlib modules, which
+    the Django app's SQLite needs)."""
+    wanted = {"wrk": "wrk", "nginx": "nginx", "perf": "linux-perf", "patchelf": "patchelf"}
     missing = [pkg for tool, pkg in wanted.items() if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool)]
-    for module, pkg in {"uvicorn": "python3-uvicorn", "bottle": "python3-bottle"}.items():
-        if subprocess.run([SYSTEM_PYTHON, "-c", "import " + module], capture_output=True).returncode != 0:
-            missing.append(pkg)
     if missing:
-        print("compare: installing missing peers from Debian: " + " ".join(missing), flush=True)
+        print("compare: installing from Debian: " + " ".join(missing), flush=True)
         subprocess.run(["apt-get", "install", "-y", "-qq"] + missing, check=True, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
 
 
-def build_servers(work, corral_memory_mib):
+# The framework apps' measured paths: a page rendered from a template, and a JSON route.
+FRAMEWORK_PATHS = {"page": "/hello/bench?greeting=Hi", "json": "/items/42?fields=name&fields=size"}
+
+
+def framework_bundle(work, app):
+    """The parity app as a Corral bundle: its own code, the framework vendored by corral-bundle (pure-Python
+    wheels, as GraalPy needs), served directly (not through wsgiref.validate, which the tests add)."""
+    target = os.path.join(work, "corral-" + app)
+    shutil.copytree(os.path.join(peers.FRAMEWORKS, app), target, ignore=shutil.ignore_patterns("lib", "__pycache__"))
+    manifest_path = os.path.join(target, "corral.json")
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    manifest["entrypoint"] = "app:application"
+    with open(manifest_path, "w") as f:
+        json.dump(manifest, f)
+    warmup = []
+    for path in FRAMEWORK_PATHS.values():
+        warmup += ["--warmup", path]
+    subprocess.run([sys.executable, BUNDLE_TOOL, target] + warmup, check=True, capture_output=True)
+    return target
+
+
+def build_servers(work, corral_memory_mib, bin_dir, granian_blocking_threads, wanted):
     os.chmod(work, 0o755)  # nginx's workers run as nobody and must read the static file
     static = os.path.join(work, "static")
     os.makedirs(static)
@@ -260,12 +297,11 @@ def build_servers(work, corral_memory_mib):
     os.makedirs(hello_bundle)
     shutil.copy(os.path.join(APPS, "wsgi_hello.py"), os.path.join(hello_bundle, "app.py"))
     shutil.copytree(static, os.path.join(hello_bundle, "static"))
-    bottle_bundle = os.path.join(work, "corral-bottle")
-    os.makedirs(os.path.join(bottle_bundle, "lib"))
-    shutil.copy(os.path.join(APPS, "bottle_app.py"), os.path.join(bottle_bundle, "app.py"))
-    bottle_py = subprocess.run([SYSTEM_PYTHON, "-c", "import bottle; print(bottle.__file__)"], capture_output=True, text=True, check=True).stdout.strip()
-    shutil.copy(bottle_py, os.path.join(bottle_bundle, "lib", "bottle.py"))
     mixed_app = os.path.join(ROOT, "bench", "mixed-load", "app")
+    # Only the apps a chosen scenario serves: bundling one runs pip.
+    app_dirs = {app: os.path.join(peers.FRAMEWORKS, app) for app in peers.FRAMEWORK_APPS if "corral-" + app in wanted}
+    cores = os.cpu_count()
+    peer_env = {"PATH": bin_dir + os.pathsep + os.environ["PATH"]}
 
     def corral(name, bundle):
         port, admin = free_port(), free_port()
@@ -273,62 +309,110 @@ def build_servers(work, corral_memory_mib):
         return Server(name, [CORRAL, "--bundle", bundle, "--host", "127.0.0.1", "--port", str(port), "--admin-host", "127.0.0.1",
                              "--admin-port", str(admin), "--temp-dir", os.path.join(work, name + "-tmp")], port,
                       env={"JAVA_OPTS": "-XX:MaxRAMPercentage=60"}, ready_url="http://127.0.0.1:%d/readyz" % admin,
-                      memory_mib=corral_memory_mib)
+                      memory_mib=corral_memory_mib, expect={"log": [(r"network: native (epoll|io_uring) transport", 1)]})
 
     def gunicorn(name, module, kind, cwd=APPS, ready_path="/"):
+        # gunicorn's docs: (2 x cores) + 1 workers; threads "generally in the 2-4 x $(NUM_CORES) range".
+        port, workers = free_port(), 2 * cores + 1
+        extra = ["--threads", str(2 * cores)] if kind == "gthread" else []
+        return Server(name, [os.path.join(bin_dir, "gunicorn"), "-w", str(workers), "-k", kind] + extra +
+                      ["-b", "127.0.0.1:%d" % port, "--log-level", "info", "--no-control-socket", module], port, cwd=cwd,
+                      env=peer_env, ready_url="http://127.0.0.1:%d%s" % (port, ready_path),
+                      expect={"path": ready_path, "server": "gunicorn",
+                              "log": [(r"Using worker: %s\b" % kind, 1), (r"Booting worker with pid", workers)]})
+
+    def granian(name, module, interface, cwd=APPS, ready_path="/", extra=()):
+        # Granian's README: workers matching the cores; its own benchmarks add --no-ws --http 1 --backlog 2048.
         port = free_port()
-        extra = ["--threads", "4"] if kind == "gthread" else []
-        return Server(name, ["gunicorn", "-w", "2", "-k", kind] + extra + ["-b", "127.0.0.1:%d" % port, "--log-level", "warning",
-                                                                         "--backlog", "2048", module], port, cwd=cwd,
-                      ready_url="http://127.0.0.1:%d%s" % (port, ready_path))
+        flags = ["--interface", interface, "--workers", str(cores), "--host", "127.0.0.1", "--port", str(port), "--http", "1",
+                 "--no-ws", "--backlog", "2048", "--log-level", "warning"]
+        if interface == "asgi":
+            flags += ["--loop", "uvloop"]
+        elif granian_blocking_threads:
+            flags += ["--blocking-threads", str(granian_blocking_threads)]
+        expect = {"path": ready_path, "server": "granian"}
+        if interface == "asgi":
+            expect["loop"] = "uvloop"
+        return Server(name, [os.path.join(bin_dir, "granian")] + flags + list(extra) + [module], port, cwd=cwd, env=peer_env,
+                      ready_url="http://127.0.0.1:%d%s" % (port, ready_path), expect=expect)
 
     nginx_port = free_port()
     conf = os.path.join(work, "nginx.conf")
     with open(conf, "w") as f:
-        f.write("""worker_processes 2; daemon off; pid %(w)s/nginx.pid; error_log %(w)s/nginx-error.log warn;
+        f.write("""worker_processes %(c)d; daemon off; pid %(w)s/nginx.pid; error_log %(w)s/nginx-error.log warn;
 events { worker_connections 4096; }
 http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; default_type application/octet-stream;
   server { listen 127.0.0.1:%(p)d;
     location = / { default_type "text/plain; charset=utf-8"; return 200 "Hello from Corral!\\n"; }
     location /static/ { alias %(w)s/static/; } } }
-""" % {"w": work, "p": nginx_port})
+""" % {"w": work, "p": nginx_port, "c": cores})
     uvicorn_port = free_port()
-    return {
-        "nginx": Server("nginx", ["nginx", "-c", conf, "-p", work], nginx_port),
+    servers = {
+        "nginx": Server("nginx", ["nginx", "-c", conf, "-p", work], nginx_port, expect={"server": "nginx"}),
         "corral": corral("corral", hello_bundle),
-        "uvicorn": Server("uvicorn", [SYSTEM_PYTHON, "-m", "uvicorn", "asgi_hello:app", "--workers", "2", "--host", "127.0.0.1",
-                                      "--port", str(uvicorn_port), "--log-level", "warning", "--no-access-log"], uvicorn_port, cwd=APPS),
+        "granian-wsgi": granian("granian-wsgi", "wsgi_hello:application", "wsgi",
+                                extra=["--static-path-route", "/static", "--static-path-mount", static]),
+        "granian-asgi": granian("granian-asgi", "asgi_hello:app", "asgi"),
+        "uvicorn-asgi": Server("uvicorn-asgi", [os.path.join(bin_dir, "uvicorn"), "asgi_hello:app", "--workers", str(cores), "--loop",
+                                                "uvloop", "--http", "httptools", "--host", "127.0.0.1", "--port", str(uvicorn_port),
+                                                "--log-level", "warning", "--no-access-log"], uvicorn_port, cwd=APPS, env=peer_env,
+                               expect={"server": "uvicorn", "loop": "uvloop"}),
         "gunicorn-sync": gunicorn("gunicorn-sync", "wsgi_hello:application", "sync"),
         "gunicorn-gthread": gunicorn("gunicorn-gthread", "wsgi_hello:application", "gthread"),
-        "corral-bottle": corral("corral-bottle", bottle_bundle),
-        "gunicorn-sync-bottle": gunicorn("gunicorn-sync-bottle", "bottle_app:application", "sync", ready_path="/products/1"),
-        "gunicorn-gthread-bottle": gunicorn("gunicorn-gthread-bottle", "bottle_app:application", "gthread", ready_path="/products/1"),
         "corral-mixed": corral("corral-mixed", mixed_app),
+        "granian-mixed": granian("granian-mixed", "app:application", "wsgi", cwd=mixed_app),
         "gunicorn-sync-mixed": gunicorn("gunicorn-sync-mixed", "app:application", "sync", cwd=mixed_app),
         "gunicorn-gthread-mixed": gunicorn("gunicorn-gthread-mixed", "app:application", "gthread", cwd=mixed_app),
     }
+    for app, app_dir in app_dirs.items():
+        page = FRAMEWORK_PATHS["page"]
+        servers["corral-" + app] = corral("corral-" + app, framework_bundle(work, app))
+        servers["granian-" + app] = granian("granian-" + app, "app:application", "wsgi", cwd=app_dir, ready_path=page)
+        servers["gunicorn-sync-" + app] = gunicorn("gunicorn-sync-" + app, "app:application", "sync", cwd=app_dir, ready_path=page)
+        servers["gunicorn-gthread-" + app] = gunicorn("gunicorn-gthread-" + app, "app:application", "gthread", cwd=app_dir,
+                                                      ready_path=page)
+    return servers
 
+
+HELLO_SERVERS = ["corral", "nginx", "granian-wsgi", "granian-asgi", "uvicorn-asgi", "gunicorn-sync", "gunicorn-gthread"]
+MIXED_SERVERS = ["corral-mixed", "granian-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"]
+
+
+def framework_scenarios():
+    out = []
+    for app in peers.FRAMEWORK_APPS:
+        for kind, path in FRAMEWORK_PATHS.items():
+            out.append(("%s-%s-c100" % (app, kind), path, 100,
+                        ["corral-" + app, "granian-" + app, "gunicorn-sync-" + app, "gunicorn-gthread-" + app]))
+    return out
+
+
+FRAMEWORK_SCENARIOS = {s[0] for s in framework_scenarios()}
 
 # (scenario, path, connections, servers); Corral first in each list.
 SCENARIOS = [
-    ("hello-c100", "/", 100, ["corral", "nginx", "uvicorn", "gunicorn-sync", "gunicorn-gthread"]),
-    ("hello-c400", "/", 400, ["corral", "nginx", "uvicorn", "gunicorn-sync", "gunicorn-gthread"]),
-    ("framework-c100", "/products/42?fields=id,name", 100, ["corral-bottle", "gunicorn-sync-bottle", "gunicorn-gthread-bottle"]),
-    ("static-16k-c100", "/static/file.bin", 100, ["corral", "nginx"]),
+    ("hello-c100", "/", 100, HELLO_SERVERS),
+    ("hello-c400", "/", 400, HELLO_SERVERS),
+] + framework_scenarios() + [
+    ("static-16k-c100", "/static/file.bin", 100, ["corral", "nginx", "granian-wsgi"]),
 ]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10, help="length of each measured wrk run")
+    parser.add_argument("--seconds", type=int, default=8, help="length of each measured wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; servers are interleaved within each")
     parser.add_argument("--warmup", type=int, default=60,
                         help="least seconds of discarded load for each Corral server before measuring; load goes on until"
                              " throughput is steady (the JIT's warm-up); peers get 5 s")
     parser.add_argument("--framework-warmup", type=int, default=180,
-                        help="the same for the framework app: Bottle keeps ~170 Truffle compilations (2 min of the one compiler"
-                             " thread) queued, and climbs slowly enough to pass the steadiness test at half its speed"
-                             " (session 6: 13.9k, 15.8k, 25.6k req/s in three rounds after 72 s; 27.3k-28.4k after 192 s)")
+                        help="the same for the framework apps, on each app's first scenario: a framework keeps a queue of"
+                             " Truffle compilations for minutes on two cores, and climbs slowly enough to pass the steadiness"
+                             " test at half its speed (session 6, Bottle: 13.9k, 15.8k, 25.6k req/s in three rounds after 72 s;"
+                             " 27.3k-28.4k after 192 s)")
+    parser.add_argument("--granian-blocking-threads", type=int, default=0,
+                        help="Granian WSGI's --blocking-threads (0: Granian's default, backpressure / 2)")
+    parser.add_argument("--python", default="python3", help="the CPython the peers' virtualenv is made with")
     parser.add_argument("--scenarios", default="", help="comma-separated scenario names to run (default: all), e.g. hello-c100")
     parser.add_argument("--no-mixed", action="store_true", help="skip the mixed scenario")
     parser.add_argument("--corral-memory", type=int, default=1024,
@@ -342,15 +426,19 @@ def main():
         signal.signal(sig, lambda number, frame: sys.exit(128 + number))
     if not os.path.exists(CORRAL):
         raise SystemExit("no Corral build at %s: run ./dev mvn -q -pl server-image -am -DskipTests package" % CORRAL)
-    ensure_peers()
+    ensure_tools()
+    bin_dir = peers.venv(args.python)
+    peers.check_uvicorn_speedups(bin_dir)
     global SCENARIOS
     if args.scenarios:
         SCENARIOS = [s for s in SCENARIOS if s[0] in args.scenarios.split(",")]
     work = tempfile.mkdtemp(prefix="corral-compare-")
-    servers = build_servers(work, args.corral_memory)
-    used = {n for s in SCENARIOS for n in s[3]} | (set() if args.no_mixed else {"corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"})
+    used = {n for s in SCENARIOS for n in s[3]} | (set() if args.no_mixed else set(MIXED_SERVERS))
+    servers = build_servers(work, args.corral_memory, bin_dir, args.granian_blocking_threads, used)
     servers = {k: v for k, v in servers.items() if k in used}
-    results = {"machine": {"cpus": os.cpu_count(), "kernel": os.uname().release}, "method": vars(args), "servers": {}, "scenarios": {}}
+    results = {"machine": {"cpus": os.cpu_count(), "kernel": os.uname().release}, "method": vars(args),
+               "peers": peers.installed_versions(bin_dir), "commands": {n: s.cmd for n, s in servers.items()},
+               "servers": {}, "scenarios": {}}
     try:
         # Start-up alone: each server started and stopped with nothing else running, since a Corral
         # server keeps compiling for a while after ready and would slow the next one's start.
@@ -365,7 +453,7 @@ def main():
         for name, path, conns, names in SCENARIOS:
             for server_name in names:
                 if server_name.startswith("corral"):
-                    first = args.framework_warmup if name.startswith("framework") else args.warmup
+                    first = args.framework_warmup if name in FRAMEWORK_SCENARIOS else args.warmup
                     took = warm(servers[server_name], servers[server_name].url(path), conns, 10 if server_name in warmed else first)
                     warmed.add(server_name)
                     print("warmed %-24s on %-16s in %5.1f s" % (server_name, name, took), flush=True)
@@ -383,7 +471,7 @@ def main():
                 s = syscalls_per_request(servers[server_name], servers[server_name].url(path), conns, 5)
                 results["scenarios"][name][server_name + ":syscalls_per_request"] = s
         results["mixed"] = {}
-        for server_name in ([] if args.no_mixed else ["corral-mixed", "gunicorn-sync-mixed", "gunicorn-gthread-mixed"]):
+        for server_name in ([] if args.no_mixed else MIXED_SERVERS):
             if server_name.startswith("corral"):
                 # Same JIT warm-up as the throughput servers, then one discarded mixed run for the heavy route.
                 warm(servers[server_name], servers[server_name].url("/"), 16, args.warmup)
@@ -411,26 +499,27 @@ def ratio(a_runs, b_runs):
 
 
 def write(results):
-    lines = ["| scenario | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | syscalls/req | errors (non-2xx) | vs nginx | vs uvicorn |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| scenario | server | req/s (median) | p50 ms | p99 ms | CPU µs/req | syscalls/req | errors (non-2xx) | Corral ÷ this |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, by_server in results["scenarios"].items():
         runs_by = {k: v for k, v in by_server.items() if not k.endswith(":syscalls_per_request")}
         first = next(iter(runs_by))
         for server_name, runs in runs_by.items():
             sys_per = by_server.get(server_name + ":syscalls_per_request")
-            vs = lambda peer: "%.2f×" % ratio(runs, runs_by[peer]) if peer in runs_by and server_name != peer and server_name == first else ""
-            lines.append("| %s | %s | %.0f | %.2f | %.2f | %.0f | %s | %d (%d) | %s | %s |" % (
+            vs = "%.2f×" % ratio(runs_by[first], runs) if server_name != first else ""
+            lines.append("| %s | %s | %.0f | %.2f | %.2f | %.0f | %s | %d (%d) | %s |" % (
                 name, server_name, median(runs, "rps"), median(runs, "p50_ms"), median(runs, "p99_ms"), median(runs, "cpu_us_per_request"),
-                "%.2f" % sys_per if sys_per is not None else "n/a", sum(r["errors"] for r in runs), sum(r["non_2xx"] for r in runs),
-                vs("nginx"), vs("uvicorn")))
-        if "gunicorn-gthread-bottle" in runs_by and first == "corral-bottle":
-            lines.append("| %s | corral-bottle vs gunicorn-gthread | | | | | | | %.2f× | |" % (name, ratio(runs_by["corral-bottle"], runs_by["gunicorn-gthread-bottle"])))
+                "%.2f" % sys_per if sys_per is not None else "n/a", sum(r["errors"] for r in runs), sum(r["non_2xx"] for r in runs), vs))
+    lines += ["", "| target (benchmarks issue) | figure (median of per-round ratios) | met |", "|---|---|---|"]
+    lines += ["| %s | %s | %s |" % t for t in targets(results["scenarios"])]
     lines += ["", "| server | start to ready s | peak RSS MiB | idle RSS MiB |", "|---|---|---|---|"]
     for name, s in results["servers"].items():
         lines.append("| %s | %.2f | %s | %s |" % (name, s["start_to_ready_s"], s.get("peak_rss_mib", ""), s.get("idle_rss_mib", "")))
     lines += ["", "| mixed (10% CPU-heavy, 16 clients) | fast p50 ms | fast p99 ms | errors |", "|---|---|---|---|"]
     for name, m in results.get("mixed", {}).items():
         lines.append("| %s | %s | %s | %s |" % (name, m.get("fast_p50_ms"), m.get("fast_p99_ms"), m.get("errors")))
+    lines += ["", "Peers (PyPI, in the harness's virtualenv): " + ", ".join(
+        "%s %s" % (k, v) for k, v in sorted(results.get("peers", {}).items()) if k not in ("pip", "setuptools"))]
     table = "\n".join(lines) + "\n"
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = os.path.join(HERE, "results")
@@ -441,6 +530,34 @@ def write(results):
         f.write(table)
     print("\n" + table)
     print("written: %s/compare-%s.{json,md}" % (out, stamp))
+
+
+def targets(scenarios):
+    """The benchmarks issue's targets, each as (what, figure, met) from this run's per-round ratios."""
+    rows = []
+
+    def against(scenario, corral, peer, goal, label):
+        runs = scenarios.get(scenario, {})
+        if corral in runs and peer in runs:
+            r = ratio(runs[corral], runs[peer])
+            rows.append(("%s: %s ≥ %.2f× %s" % (scenario, corral, goal, peer), "%.2f× (%.0f vs %.0f req/s)" % (
+                r, median(runs[corral], "rps"), median(runs[peer], "rps")), "yes" if r >= goal else "no" + label))
+
+    for app in peers.FRAMEWORK_APPS:
+        for kind in FRAMEWORK_PATHS:
+            scenario = "%s-%s-c100" % (app, kind)
+            against(scenario, "corral-" + app, "gunicorn-gthread-" + app, 3.0, "")
+            against(scenario, "corral-" + app, "granian-" + app, 1.5, "")
+    for scenario in ("hello-c100", "hello-c400"):
+        against(scenario, "corral", "granian-wsgi", 1.0, "")
+        against(scenario, "corral", "uvicorn-asgi", 1.5, "")
+    hello = scenarios.get("hello-c100", {})
+    if "corral" in hello and "uvicorn-asgi" in hello:
+        ours, theirs = median(hello["corral"], "p99_ms"), median(hello["uvicorn-asgi"], "p99_ms")
+        rows.append(("hello-c100: corral p99 ≤ uvicorn-asgi p99", "%.2f ms vs %.2f ms" % (ours, theirs), "yes" if ours <= theirs else "no"))
+    for scenario in ("hello-c100", "hello-c400"):
+        against(scenario, "corral", "nginx", 0.85, " (the far goal)")
+    return rows
 
 
 if __name__ == "__main__":
