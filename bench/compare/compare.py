@@ -326,13 +326,12 @@ def build_servers(work, corral_memory_mib, bin_dir, granian_blocking_threads, wa
         port = free_port()
         flags = ["--interface", interface, "--workers", str(cores), "--host", "127.0.0.1", "--port", str(port), "--http", "1",
                  "--no-ws", "--backlog", "2048", "--log-level", "warning"]
-        if interface == "asgi":
-            flags += ["--loop", "uvloop"]
-        elif granian_blocking_threads:
-            flags += ["--blocking-threads", str(granian_blocking_threads)]
         expect = {"path": ready_path, "server": "granian"}
         if interface == "asgi":
+            flags += ["--loop", "uvloop"]
             expect["loop"] = "uvloop"
+        elif granian_blocking_threads:
+            flags += ["--blocking-threads", str(granian_blocking_threads)]
         return Server(name, [os.path.join(bin_dir, "granian")] + flags + list(extra) + [module], port, cwd=cwd, env=peer_env,
                       ready_url="http://127.0.0.1:%d%s" % (port, ready_path), expect=expect)
 
@@ -543,11 +542,9 @@ def targets(scenarios):
             rows.append(("%s: %s ≥ %.2f× %s" % (scenario, corral, goal, peer), "%.2f× (%.0f vs %.0f req/s)" % (
                 r, median(runs[corral], "rps"), median(runs[peer], "rps")), "yes" if r >= goal else "no" + label))
 
-    for app in peers.FRAMEWORK_APPS:
-        for kind in FRAMEWORK_PATHS:
-            scenario = "%s-%s-c100" % (app, kind)
-            against(scenario, "corral-" + app, "gunicorn-gthread-" + app, 3.0, "")
-            against(scenario, "corral-" + app, "granian-" + app, 1.5, "")
+    for scenario, _, _, (corral, granian, _, gthread) in framework_scenarios():
+        against(scenario, corral, gthread, 3.0, "")
+        against(scenario, corral, granian, 1.5, "")
     for scenario in ("hello-c100", "hello-c400"):
         against(scenario, "corral", "granian-wsgi", 1.0, "")
         against(scenario, "corral", "uvicorn-asgi", 1.5, "")

@@ -80,8 +80,8 @@ def check_running(server):
     if "server" in expect:
         with urllib.request.urlopen(server.url(expect.get("path", "/")), timeout=5) as r:
             header = r.headers.get("Server", "")
-    if "server" in expect and expect["server"] not in header.lower():
-        raise SystemExit("compare: %s answers with Server: %r, expected %s" % (server.name, header, expect["server"]))
+        if expect["server"] not in header.lower():
+            raise SystemExit("compare: %s answers with Server: %r, expected %s" % (server.name, header, expect["server"]))
     if "loop" in expect:
         with urllib.request.urlopen(server.url("/peer-info"), timeout=5) as r:
             info = json.loads(r.read())
