@@ -32,6 +32,7 @@ public final class ServerMetrics implements WorkerEvents {
     private final Counter rejected;
     private final Gauge startToReady;
     private final Gauge runtime;
+    private final Gauge transport;
     private final Counter breaches;
     private final Counter cancellations;
     private final Counter replacements;
@@ -54,6 +55,9 @@ public final class ServerMetrics implements WorkerEvents {
         runtime = Gauge.builder().name("corral_python_runtime_info")
                 .help("The Python runtime: implementation is 'GraalVM CE' when JIT-compiled, 'Interpreted' otherwise")
                 .labelNames("implementation").register(registry);
+        transport = Gauge.builder().name("corral_network_transport_info")
+                .help("The socket layer the event loops run on: epoll, io_uring or nio (nio also when a native one could not load)")
+                .labelNames("transport").register(registry);
         breaches = Counter.builder().name("corral_budget_breaches_total")
                 .help("Requests stopped for going past a budget, by kind (time, cpu, memory)").labelNames("kind").register(registry);
         cancellations = Counter.builder().name("corral_budget_cancellations_total")
@@ -146,6 +150,10 @@ public final class ServerMetrics implements WorkerEvents {
 
     public void runtime(String implementation) {
         runtime.labelValues(implementation).set(1);
+    }
+
+    public void transport(String name) {
+        transport.labelValues(name).set(1);
     }
 
     public void started() {

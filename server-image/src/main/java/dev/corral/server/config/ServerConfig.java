@@ -21,6 +21,7 @@ public record ServerConfig(
         int queueSize,
         Duration maxQueueWait,
         Duration queueWaitGrace,
+        NetworkTransport transport,
         int eventLoops,
         long maxBodySize,
         long maxBufferedBodies,

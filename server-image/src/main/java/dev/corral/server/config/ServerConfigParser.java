@@ -90,6 +90,7 @@ public final class ServerConfigParser {
                 countOrAuto(raw, ServerOption.QUEUE_SIZE, 1_000_000),
                 duration(raw, ServerOption.MAX_QUEUE_WAIT),
                 duration(raw, ServerOption.QUEUE_WAIT_GRACE),
+                transport(raw.get(ServerOption.TRANSPORT)),
                 countOrAuto(raw, ServerOption.EVENT_LOOPS, 256),
                 bytes(raw, ServerOption.MAX_BODY_SIZE, 0, Long.MAX_VALUE),
                 raw.get(ServerOption.MAX_BUFFERED_BODIES).trim().equalsIgnoreCase("auto") ? 0
@@ -173,6 +174,15 @@ public final class ServerConfigParser {
         } catch (IllegalArgumentException e) {
             throw invalid(option, value, "a duration such as 500ms, 30s or 5m");
         }
+    }
+
+    private static NetworkTransport transport(String value) throws ConfigException {
+        for (NetworkTransport transport : NetworkTransport.values()) {
+            if (transport.flagValue().equalsIgnoreCase(value.trim())) {
+                return transport;
+            }
+        }
+        throw invalid(ServerOption.TRANSPORT, value, "epoll, io_uring or nio");
     }
 
     private static ServerConfig.Mode mode(String value) throws ConfigException {

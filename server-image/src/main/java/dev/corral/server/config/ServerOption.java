@@ -15,6 +15,7 @@ public enum ServerOption {
     QUEUE_SIZE("queue-size", "auto", "Most requests that may wait for a free worker before new ones get 503; auto = 512 per worker."),
     MAX_QUEUE_WAIT("max-queue-wait", "1s", "A request that would wait longer than this for a free worker (judged from recent request times) gets 503 at once (0 = bound by --queue-size only)."),
     QUEUE_WAIT_GRACE("queue-wait-grace", "60s", "For this long after ready the queue refuses only when full (--queue-size), not on --max-queue-wait: while the JIT compiles what real traffic runs, requests are many times slower for a while, and waiting beats 503."),
+    TRANSPORT("transport", "epoll", "Network transport: epoll (Linux's native one; falls back to nio with a warning where it cannot load), io_uring (Linux 5.10+; the server refuses to start where it cannot load) or nio (the JDK's)."),
     EVENT_LOOPS("event-loops", "auto", "Event-loop threads for network I/O; auto = available processors."),
     MAX_BODY_SIZE("max-body-size", "10m", "Largest request body accepted; larger ones get 413."),
     MAX_BUFFERED_BODIES("max-buffered-bodies", "auto", "Request-body bytes held across the whole server at once; past it, connections stop being read until bodies are done with; auto = a quarter of the JVM heap."),

@@ -9,6 +9,7 @@ import dev.corral.server.bundle.BundleException;
 import dev.corral.server.bundle.Entrypoint;
 import dev.corral.server.cgroup.Cgroup;
 import dev.corral.server.cgroup.CgroupStats;
+import dev.corral.server.config.NetworkTransport;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.http.HttpFrontend;
 import dev.corral.server.http.HttpSettings;
@@ -17,6 +18,7 @@ import dev.corral.server.python.PythonRuntime;
 import dev.corral.server.python.WorkerPool;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -86,13 +88,7 @@ public final class CorralServer {
         cgroup.ifPresent(metrics::watch);
 
         int eventLoops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(eventLoops));
-        if (vertx.isNativeTransportEnabled()) {
-            LOG.log(System.Logger.Level.INFO, "network: native epoll transport, " + eventLoops + " event loops");
-        } else {
-            LOG.log(System.Logger.Level.WARNING, "network: native transport unavailable, falling back to NIO: "
-                    + vertx.unavailableNativeTransportCause());
-        }
+        vertx = startVertx(config.transport(), eventLoops);
 
         admin = new AdminServer(vertx, metrics, readiness, () -> pool == null ? 0 : pool.size() - pool.live());
         await(admin.listen(config.adminHost(), config.adminPort()), "admin port " + config.adminPort(), ExitCode.CANNOT_BIND);
@@ -218,5 +214,32 @@ public final class CorralServer {
         } catch (Exception e) {
             throw new StartupException(onFailure, "cannot start " + what + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Vert.x on the chosen transport. Epoll, the default, falls back to NIO with a warning so the server still
+     * runs where Netty's native library cannot load (a developer's laptop); io_uring is only ever asked for on
+     * purpose, so not getting it is a start-up error rather than a silent change of what is being measured.
+     */
+    private Vertx startVertx(NetworkTransport choice, int eventLoops) throws StartupException {
+        Transport transport = switch (choice) {
+            case EPOLL -> Transport.EPOLL;
+            case IO_URING -> Transport.IO_URING;
+            case NIO -> Transport.NIO;
+        };
+        if (!transport.available()) {
+            if (choice == NetworkTransport.IO_URING) {
+                throw new StartupException(ExitCode.BAD_CONFIGURATION, "--transport io_uring: io_uring is unavailable here ("
+                        + transport.unavailabilityCause() + "); use --transport epoll", transport.unavailabilityCause());
+            }
+            LOG.log(System.Logger.Level.WARNING, "network: native transport " + transport.name()
+                    + " unavailable, falling back to NIO: " + transport.unavailabilityCause());
+            transport = Transport.NIO;
+        }
+        Vertx started = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(eventLoops)).withTransport(transport).build();
+        LOG.log(System.Logger.Level.INFO, "network: " + (transport == Transport.NIO ? "JDK nio" : "native " + transport.name())
+                + " transport, " + eventLoops + " event loops");
+        metrics.transport(transport.name());
+        return started;
     }
 }

@@ -38,6 +38,16 @@ class ServerConfigParserTest {
     }
 
     @Test
+    void theTransportIsEpollUnlessAnotherIsNamed() throws ConfigException {
+        assertThat(new ServerConfigParser(Map.of()).parse(new String[0]).transport()).isEqualTo(NetworkTransport.EPOLL);
+        assertThat(new ServerConfigParser(Map.of("CORRAL_TRANSPORT", "io_uring")).parse(new String[0]).transport())
+                .isEqualTo(NetworkTransport.IO_URING);
+        assertThat(new ServerConfigParser(Map.of()).parse(new String[]{"--transport", "NIO"}).transport()).isEqualTo(NetworkTransport.NIO);
+        assertThatThrownBy(() -> new ServerConfigParser(Map.of()).parse(new String[]{"--transport", "uring"}))
+                .hasMessage("--transport (CORRAL_TRANSPORT) is 'uring'; expected epoll, io_uring or nio");
+    }
+
+    @Test
     void budgetsAndRecyclingAreSettable() throws ConfigException {
         ServerConfig config = new ServerConfigParser(Map.of("CORRAL_REQUEST_MEMORY", "0"))
                 .parse(new String[]{"--request-timeout", "5s", "--request-cpu", "250ms", "--max-requests", "1000", "--max-requests-jitter", "50"});

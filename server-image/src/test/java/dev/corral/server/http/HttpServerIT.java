@@ -31,8 +31,13 @@ class HttpServerIT {
     @BeforeAll
     void start() throws Exception {
         bundle = Path.of(getClass().getResource("/bundles/pep3333").toURI());
-        server = RunningServer.start(bundle, temp, "--workers", "2", "--max-body-size", "64k",
+        server = RunningServer.start(bundle, temp, "--transport", transport(), "--workers", "2", "--max-body-size", "64k",
                 "--max-header-size", "8k", "--max-request-line", "1k", "--header-timeout", "1s");
+    }
+
+    /** The socket layer every test here runs on; {@link IoUringHttpServerIT} runs them all again on io_uring. */
+    String transport() {
+        return "epoll";
     }
 
     @AfterAll
@@ -328,7 +333,8 @@ class HttpServerIT {
                 .contains("corral_workers{state=\"busy\"}")
                 .contains("corral_worker_queue_capacity")
                 .contains("corral_start_to_ready_seconds")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                .contains("corral_network_transport_info{transport=\"" + transport() + "\"} 1.0");
         assertThat(server.admin("/readyz").statusCode()).isEqualTo(200);
         assertThat(server.admin("/nope").statusCode()).isEqualTo(404);
     }
