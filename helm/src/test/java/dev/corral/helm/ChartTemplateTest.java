@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,56 @@ class ChartTemplateTest {
         }
         assertThat(queried).isNotEmpty();
         assertThat(exported).containsAll(queried);
+    }
+
+    @Test
+    void theNetworkPolicyOpensTheAdminPortToScrapersOnlyInEachWatchedNamespace() {
+        assertThat(RenderedChart.render().all(NetworkPolicy.class)).as("off by default").isEmpty();
+        RenderedChart chart = RenderedChart.render("""
+                watchNamespaces: [shop, blog]
+                networkPolicy:
+                  enabled: true
+                  metricsFrom: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]
+                """);
+        assertThat(chart.all(NetworkPolicy.class)).hasSize(2);
+        for (String namespace : new String[]{"shop", "blog"}) {
+            NetworkPolicy policy = chart.get(NetworkPolicy.class, namespace, "corral-webapps");
+            assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+                    .containsEntry("app.kubernetes.io/name", "corral-server").containsEntry("app.kubernetes.io/managed-by", "corral-operator");
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+            var rules = policy.getSpec().getIngress();
+            assertThat(rules).hasSize(2);
+            assertThat(rules.get(0).getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+            assertThat(rules.get(0).getFrom()).as("HTTP from any source when httpFrom is empty").isNullOrEmpty();
+            assertThat(rules.get(1).getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("admin"));
+            assertThat(rules.get(1).getFrom()).singleElement().satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+        }
+        NetworkPolicy narrowed = RenderedChart.render("""
+                watchNamespaces: [shop]
+                networkPolicy:
+                  enabled: true
+                  metricsFrom: [{podSelector: {matchLabels: {app: prometheus}}}]
+                  httpFrom: [{namespaceSelector: {matchLabels: {ingress: "true"}}}]
+                """).get(NetworkPolicy.class, "shop", "corral-webapps");
+        assertThat(narrowed.getSpec().getIngress().get(0).getFrom()).singleElement()
+                .satisfies(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("ingress", "true"));
+
+        assertThatThrownBy(() -> RenderedChart.render("{networkPolicy: {enabled: true, metricsFrom: [{podSelector: {}}]}}"))
+                .hasMessageContaining("networkPolicy.enabled needs watchNamespaces");
+        assertThatThrownBy(() -> RenderedChart.render("{watchNamespaces: [shop], networkPolicy: {enabled: true}}"))
+                .hasMessageContaining("networkPolicy.metricsFrom must list who may scrape");
+    }
+
+    @Test
+    void theChartRefusesClustersOlderThanTheCrdNeedsAndTheDocsSayTheSameMinimum() throws IOException {
+        // The CRD's CEL rules call quantity(), which Kubernetes has from 1.29 on: an older API server refuses the CRD.
+        assertThat(Files.readString(RenderedChart.CHART.resolve("crds").resolve("webapps.corral.dev-v1.yml"))).contains("quantity(");
+        assertThat(Files.readString(RenderedChart.CHART.resolve("Chart.yaml"))).contains("kubeVersion: \">=1.29.0-0\"");
+        assertThat(Files.readString(Path.of("../docs/install.md"))).contains("Kubernetes\n1.29 or newer");
+        assertThatThrownBy(() -> new Helm(RenderedChart.CHART).template().withName("corral").withKubeVersion("1.28.15").call())
+                .hasMessageContaining("kubeVersion");
+        assertThat(new Helm(RenderedChart.CHART).template().withName("corral").withKubeVersion("1.29.0").call()).contains("kind: Deployment");
     }
 
     @Test

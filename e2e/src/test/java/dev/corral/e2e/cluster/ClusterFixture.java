@@ -36,7 +36,7 @@ final class ClusterFixture implements AutoCloseable {
 
     final KubernetesClient client;
     final String namespace;
-    private final String release;
+    final String release;
     private final String operatorNamespace;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -80,6 +80,9 @@ final class ClusterFixture implements AutoCloseable {
                 .set("image.pullPolicy", "IfNotPresent")
                 .set("serverImage.repository", repository(serverImage)).set("serverImage.tag", tag(serverImage))
                 .set("watchNamespaces[0]", namespace)
+                // The chart's NetworkPolicy for the admin port, so the real API server has to take it (UserPathE2E).
+                .set("networkPolicy.enabled", "true")
+                .set("networkPolicy.metricsFrom[0].podSelector.matchLabels.app", "prometheus")
                 .waitReady().withTimeout(300)
                 .call();
         System.out.printf("[figures] helm install -> operator Ready: %.1f s%n", (System.nanoTime() - began) / 1e9);

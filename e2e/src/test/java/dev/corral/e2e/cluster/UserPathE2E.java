@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.LocalPortForward;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -62,6 +63,20 @@ class UserPathE2E {
         try (LocalPortForward forward = cluster.forward(cluster.pods("hello").get(0))) {
             assertThat(cluster.get(forward, "/").body()).isEqualTo("Hello from Corral!\n");
         }
+        // The chart's NetworkPolicy as the API server stored it: it selects these pods, and the ports it
+        // opens by name are the names the pods' container declares.
+        NetworkPolicy policy = cluster.client.network().v1().networkPolicies().inNamespace(cluster.namespace)
+                .withName(cluster.release + "-webapps").get();
+        assertThat(policy).as("the chart's NetworkPolicy in the watched namespace").isNotNull();
+        assertThat(cluster.client.pods().inNamespace(cluster.namespace).withLabels(policy.getSpec().getPodSelector().getMatchLabels())
+                .list().getItems()).extracting(p -> p.getMetadata().getName())
+                .containsAll(cluster.pods("hello").stream().map(p -> p.getMetadata().getName()).toList());
+        assertThat(policy.getSpec().getIngress()).extracting(rule -> rule.getPorts().get(0).getPort().getStrVal())
+                .containsExactly("http", "admin");
+        assertThat(cluster.pods("hello").get(0).getSpec().getContainers().get(0).getPorts())
+                .extracting(io.fabric8.kubernetes.api.model.ContainerPort::getName).contains("http", "admin");
+        assertThat(policy.getSpec().getIngress().get(1).getFrom()).singleElement()
+                .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app", "prometheus"));
     }
 
     @Test
