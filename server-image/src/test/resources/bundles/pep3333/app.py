@@ -139,6 +139,22 @@ def application(environ, start_response):
         time.sleep(float(environ.get('QUERY_STRING') or '0.5'))
         start_response('200 OK', [('Content-Type', 'text/plain')])
         return [b'slept']
+    if path == '/declared-then-wait':
+        # The whole declared body, then a generator that goes on until /release names it (at most 10 s).
+        marker = os.path.join(tempfile.gettempdir(), 'release-' + environ['QUERY_STRING'])
+
+        def declared_then_wait():
+            yield b'comp'
+            yield b'lete'
+            deadline = time.monotonic() + 10
+            while not os.path.exists(marker) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        start_response('200 OK', [('Content-Type', 'text/plain'), ('Content-Length', '8')])
+        return declared_then_wait()
+    if path == '/release':
+        open(os.path.join(tempfile.gettempdir(), 'release-' + environ['QUERY_STRING']), 'w').close()
+        start_response('204 No Content', [])
+        return []
     if path == '/big-stream':
         n = int(environ.get('QUERY_STRING') or '64')
         start_response('200 OK', [('Content-Type', 'application/octet-stream')])

@@ -98,6 +98,19 @@ class HttpServerIT {
     }
 
     @Test
+    void aStreamedBodyIsDeliveredOnceItsDeclaredLengthIsReached() throws Exception {
+        // The generator keeps running after its last declared byte until /release: the client must not wait for it.
+        String id = transport() + "-" + System.nanoTime();
+        HttpResponse<String> r = server.http().send(HttpRequest.newBuilder(server.uri("/declared-then-wait?" + id))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("complete");
+        assertThat(server.get("/release?" + id).statusCode()).isEqualTo(204);
+        // The connection stays usable for the next request once the generator is done.
+        assertThat(server.get("/list").body()).isEqualTo("hello");
+    }
+
+    @Test
     void everyByteValueOfABodyReachesTheApplicationUnchanged() throws Exception {
         byte[] all = new byte[3 * 256 + 7];
         for (int i = 0; i < all.length; i++) {
