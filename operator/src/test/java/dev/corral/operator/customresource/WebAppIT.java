@@ -77,6 +77,41 @@ class WebAppIT {
     }
 
     @Test
+    void theLargestInlineBundleFitsServerSideApplyAndNotClientSideApply() {
+        String ns = API.newNamespace("inline");
+        WebApp app = Serialization.unmarshal("""
+                apiVersion: corral.dev/v1alpha1
+                kind: WebApp
+                metadata: {name: big}
+                spec:
+                  resources: {cpu: 500m, memory: 768Mi}
+                  bundle:
+                    inline:
+                      app.py: "application = None"
+                """, WebApp.class);
+        // Just under the operator's limit (SpecValidation: 900 KiB of paths and contents).
+        String data = "x".repeat(900 * 1024 - 64);
+        app.getSpec().getBundle().getInline().put("data.txt", data);
+
+        // What client-side `kubectl apply` sends on create: the object with a copy of itself in an annotation.
+        WebApp clientSide = Serialization.clone(app);
+        clientSide.getMetadata().setAnnotations(java.util.Map.of("kubectl.kubernetes.io/last-applied-configuration",
+                Serialization.asJson(app)));
+        assertThatThrownBy(() -> client.resource(clientSide).inNamespace(ns).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("metadata.annotations: Too long").contains("262144");
+                });
+
+        // `kubectl apply --server-side`, as docs/operator.md says: no annotation, the whole bundle is stored.
+        client.resource(app).inNamespace(ns).fieldManager("kubectl").forceConflicts().serverSideApply();
+        WebApp stored = client.resources(WebApp.class).inNamespace(ns).withName("big").get();
+        assertThat(stored.getSpec().getBundle().getInline().get("data.txt")).hasSize(data.length());
+        assertThat(java.util.Objects.requireNonNullElse(stored.getMetadata().getAnnotations(), java.util.Map.<String, String>of()))
+                .doesNotContainKey("kubectl.kubernetes.io/last-applied-configuration");
+    }
+
+    @Test
     void everyExampleIsAcceptedByTheApiServer() throws IOException {
         String ns = API.newNamespace("examples");
         try (var files = Files.walk(Path.of("../examples"))) {
