@@ -38,7 +38,10 @@ public final class VerticalAutoscaler {
     private final ResizeSupport resizeSupport;
     private final Clock clock;
     private final Duration sampleInterval;
-    /** Usage per WebApp ("namespace/name"); an instance field, one per reconciler. */
+    /**
+     * Usage per WebApp, by uid: a WebApp deleted and created again under its name starts afresh. An instance
+     * field, one per reconciler; {@link #forgetAllBut} drops the deleted ones.
+     */
     private final Map<String, UsageHistory> histories = new ConcurrentHashMap<>();
 
     public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock,
@@ -62,8 +65,7 @@ public final class VerticalAutoscaler {
         Resources resources = webApp.getSpec().getResources();
         Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
         Instant now = clock.instant();
-        UsageHistory history = histories.computeIfAbsent(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName(),
-                k -> new UsageHistory());
+        UsageHistory history = histories.computeIfAbsent(webApp.getMetadata().getUid(), k -> new UsageHistory());
         // Pod events bring reconciles between sampling rounds: those reuse the last round instead of scraping again.
         boolean horizontal = ServerAutoscaler.wanted(webApp);
         UsageObservation seen = history.due(now, sampleInterval)
@@ -95,9 +97,23 @@ public final class VerticalAutoscaler {
         return java.util.Optional.of(status.getAutoscaling().getInPlaceRefused());
     }
 
-    /** Forgets a WebApp's usage (it was deleted, or autoscaling was turned off). */
+    /** Forgets a WebApp's usage: its autoscaling was turned off. */
     public void forget(WebApp webApp) {
-        histories.remove(webApp.getMetadata().getNamespace() + "/" + webApp.getMetadata().getName());
+        histories.remove(webApp.getMetadata().getUid());
+    }
+
+    /**
+     * Forgets the usage of every WebApp not among {@code liveUids}: the deleted ones. Deletion brings no
+     * reconcile without a finalizer, and a finalizer would hold every WebApp's deletion hostage to the
+     * operator running, so the reconciler calls this with its cache's WebApps instead.
+     */
+    public void forgetAllBut(java.util.Set<String> liveUids) {
+        histories.keySet().retainAll(liveUids);
+    }
+
+    /** The uids of the WebApps whose usage is held. */
+    public java.util.Set<String> tracked() {
+        return java.util.Set.copyOf(histories.keySet());
     }
 
     /** Writes a step into the status being built: effective quota, the autoscaler's memory, and the leak condition. */

@@ -99,6 +99,11 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         return List.of(new InformerEventSource<>(config, context), ReferencedBundles.eventSource(context));
     }
 
+    /** The uids of the WebApps whose usage the vertical autoscaler holds (for tests of forgetting). */
+    java.util.Set<String> trackedUsage() {
+        return autoscaler.tracked();
+    }
+
     @Override
     public UpdateControl<WebApp> reconcile(WebApp webApp, Context<WebApp> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
@@ -113,6 +118,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
         ReferencedBundles.name(webApp).filter(name -> ReferencedBundles.of(webApp, context).isEmpty())
                 .ifPresent(name -> StatusDerivation.bundleNotFound(status, name, webApp.getMetadata().getNamespace(), now));
+        autoscaler.forgetAllBut(context.getPrimaryCache().list().map(w -> w.getMetadata().getUid())
+                .collect(java.util.stream.Collectors.toSet()));
         if (!VerticalAutoscaler.enabled(webApp)) {
             autoscaler.forget(webApp);
             status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED));

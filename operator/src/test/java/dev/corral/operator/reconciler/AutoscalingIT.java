@@ -214,6 +214,22 @@ class AutoscalingIT {
     }
 
     @Test
+    void aDeletedWebAppsUsageIsForgotten() {
+        create(webApp("vertical: {apply: Rollout}"));
+        client.resource(Serialization.unmarshal(webApp("vertical: {apply: Rollout}").replace("name: hello", "name: other"), WebApp.class))
+                .inNamespace(ns).create();
+        String hello = client.resources(WebApp.class).inNamespace(ns).withName("hello").get().getMetadata().getUid();
+        String other = client.resources(WebApp.class).inNamespace(ns).withName("other").get().getMetadata().getUid();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(harness.reconciler.trackedUsage()).containsExactlyInAnyOrder(hello, other));
+
+        client.resources(WebApp.class).inNamespace(ns).withName("hello").delete();
+        // No reconcile comes for a deleted WebApp (no finalizer): the next one of any WebApp drops it.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(harness.reconciler.trackedUsage()).containsExactly(other));
+    }
+
+    @Test
     void sustainedThrottlingRaisesCpu() throws IOException {
         int port = servePodMetrics(0.5);
         create(webApp("vertical: {apply: Rollout, sustainFor: 2s}"));

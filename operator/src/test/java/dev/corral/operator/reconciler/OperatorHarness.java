@@ -39,6 +39,7 @@ final class OperatorHarness implements AutoCloseable {
     private final Operator operator;
     private final String namespace;
     final ReconcileMetrics metrics = new ReconcileMetrics();
+    final WebAppReconciler reconciler;
 
     OperatorHarness(RealApiServer api, OperatorConfig config) throws IOException {
         client = api.admin();
@@ -52,7 +53,9 @@ final class OperatorHarness implements AutoCloseable {
                 // Leader election on, as the chart runs it, so its Lease calls are authorized too; a stop must not exit the JVM.
                 .withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("corral-operator-" + namespace)
                         .withLeaseNamespace(OPERATOR_NAMESPACE).withExitOnStopLeading(false).build()));
-        operator.register(new WebAppReconciler(watchingOne, metrics, Clock.systemUTC()));
+        reconciler = new WebAppReconciler(watchingOne, metrics, Clock.systemUTC());
+        // As CorralOperator registers it: only this namespace's WebApps, not those earlier tests left in theirs.
+        operator.register(reconciler, c -> c.settingNamespaces(watchingOne.watchNamespaces()));
         operator.start();
     }
 
