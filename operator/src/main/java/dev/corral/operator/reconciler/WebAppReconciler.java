@@ -149,7 +149,10 @@ public class WebAppReconciler implements Reconciler<WebApp> {
             }
         }
         if (step.inPlaceRefused() != null && (before == null || before.getInPlaceRefused() == null)) {
-            event(webApp, context, name + ".resize." + BundleHash.ofText(step.inPlaceRefused() + "@" + prior), "Warning", "InPlaceResizeRefused",
+            // Named by the refusal and the baseline it holds for, not by the prior changes: a reconcile that still
+            // sees the status from before an in-place raise would otherwise report the same refusal a second time.
+            event(webApp, context, name + ".resize." + BundleHash.ofText(step.inPlaceRefused() + "@" + step.decision().state().baseline()),
+                    "Warning", "InPlaceResizeRefused",
                     "the kubelet did not resize in place (" + step.inPlaceRefused() + "); quota changes now roll the pods");
         }
         boolean wasSuspected = webApp.getStatus() != null && Conditions.isTrue(webApp.getStatus().getConditions(), Conditions.MEMORY_LEAK_SUSPECTED);
