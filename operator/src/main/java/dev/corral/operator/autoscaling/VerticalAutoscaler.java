@@ -15,13 +15,18 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * One vertical autoscaling step for a WebApp: read its state from status, sample its pods, let
@@ -39,10 +44,14 @@ public final class VerticalAutoscaler {
     private final Clock clock;
     private final Duration sampleInterval;
     /**
-     * Usage per WebApp, by uid: a WebApp deleted and created again under its name starts afresh. An instance
-     * field, one per reconciler; {@link #forgetAllBut} drops the deleted ones.
+     * Usage per WebApp, with the uid it was gathered for: a WebApp deleted and created again under its name
+     * starts afresh. An instance field, one per reconciler; {@link #forgetDeleted} drops the deleted ones.
      */
-    private final Map<String, UsageHistory> histories = new ConcurrentHashMap<>();
+    private final Map<ResourceID, Held> histories = new ConcurrentHashMap<>();
+
+    /** One WebApp's usage, and which incarnation of the WebApp (its uid) it belongs to. */
+    private record Held(String uid, UsageHistory history) {
+    }
 
     public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock,
                               Duration sampleInterval) {
@@ -65,7 +74,9 @@ public final class VerticalAutoscaler {
         Resources resources = webApp.getSpec().getResources();
         Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
         Instant now = clock.instant();
-        UsageHistory history = histories.computeIfAbsent(webApp.getMetadata().getUid(), k -> new UsageHistory());
+        String uid = webApp.getMetadata().getUid();
+        UsageHistory history = histories.compute(ResourceID.fromResource(webApp),
+                (id, held) -> held != null && held.uid().equals(uid) ? held : new Held(uid, new UsageHistory())).history();
         // Pod events bring reconciles between sampling rounds: those reuse the last round instead of scraping again.
         boolean horizontal = ServerAutoscaler.wanted(webApp);
         UsageObservation seen = history.due(now, sampleInterval)
@@ -89,31 +100,32 @@ public final class VerticalAutoscaler {
     }
 
     /** A refusal recorded for the same spec quota and policy, which keeps the fallback to rollouts. */
-    private static java.util.Optional<String> refusalBefore(WebAppStatus status, String baseline) {
+    private static Optional<String> refusalBefore(WebAppStatus status, String baseline) {
         if (status == null || status.getAutoscaling() == null || status.getAutoscaling().getInPlaceRefused() == null
                 || !baseline.equals(status.getAutoscaling().getBaseline())) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(status.getAutoscaling().getInPlaceRefused());
+        return Optional.of(status.getAutoscaling().getInPlaceRefused());
     }
 
     /** Forgets a WebApp's usage: its autoscaling was turned off. */
     public void forget(WebApp webApp) {
-        histories.remove(webApp.getMetadata().getUid());
+        histories.remove(ResourceID.fromResource(webApp));
     }
 
     /**
-     * Forgets the usage of every WebApp not among {@code liveUids}: the deleted ones. Deletion brings no
-     * reconcile without a finalizer, and a finalizer would hold every WebApp's deletion hostage to the
-     * operator running, so the reconciler calls this with its cache's WebApps instead.
+     * Forgets the usage of every WebApp that {@code currentUid} (the informer cache) no longer holds, or holds
+     * under another uid: the deleted ones. Deletion brings no reconcile without a finalizer, and a finalizer
+     * would hold every WebApp's deletion hostage to the operator running, so the reconciler calls this
+     * instead; it looks up only the WebApps whose usage is held.
      */
-    public void forgetAllBut(java.util.Set<String> liveUids) {
-        histories.keySet().retainAll(liveUids);
+    public void forgetDeleted(Function<ResourceID, Optional<String>> currentUid) {
+        histories.entrySet().removeIf(e -> !currentUid.apply(e.getKey()).filter(e.getValue().uid()::equals).isPresent());
     }
 
     /** The uids of the WebApps whose usage is held. */
-    public java.util.Set<String> tracked() {
-        return java.util.Set.copyOf(histories.keySet());
+    public Set<String> tracked() {
+        return histories.values().stream().map(Held::uid).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Writes a step into the status being built: effective quota, the autoscaler's memory, and the leak condition. */

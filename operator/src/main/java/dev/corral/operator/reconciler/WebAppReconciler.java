@@ -118,8 +118,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
         ReferencedBundles.name(webApp).filter(name -> ReferencedBundles.of(webApp, context).isEmpty())
                 .ifPresent(name -> StatusDerivation.bundleNotFound(status, name, webApp.getMetadata().getNamespace(), now));
-        autoscaler.forgetAllBut(context.getPrimaryCache().list().map(w -> w.getMetadata().getUid())
-                .collect(java.util.stream.Collectors.toSet()));
+        autoscaler.forgetDeleted(id -> context.getPrimaryCache().get(id).map(w -> w.getMetadata().getUid()));
         if (!VerticalAutoscaler.enabled(webApp)) {
             autoscaler.forget(webApp);
             status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED));

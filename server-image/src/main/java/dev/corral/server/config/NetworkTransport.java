@@ -7,18 +7,8 @@ package dev.corral.server.config;
  * files are read and copied instead of sent with sendfile (docs/performance.md has what each measured).
  */
 public enum NetworkTransport {
-    EPOLL("epoll"),
-    IO_URING("io_uring"),
-    NIO("nio");
-
-    private final String flagValue;
-
-    NetworkTransport(String flagValue) {
-        this.flagValue = flagValue;
-    }
-
-    /** How the setting spells it: {@code epoll}, {@code io_uring}, {@code nio}. */
-    public String flagValue() {
-        return flagValue;
-    }
+    /** Spelled in settings as its lower-case name: {@code epoll}, {@code io_uring}, {@code nio}. */
+    EPOLL,
+    IO_URING,
+    NIO
 }

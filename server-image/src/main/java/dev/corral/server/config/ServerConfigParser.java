@@ -177,12 +177,11 @@ public final class ServerConfigParser {
     }
 
     private static NetworkTransport transport(String value) throws ConfigException {
-        for (NetworkTransport transport : NetworkTransport.values()) {
-            if (transport.flagValue().equalsIgnoreCase(value.trim())) {
-                return transport;
-            }
+        try {
+            return NetworkTransport.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(ServerOption.TRANSPORT, value, "epoll, io_uring or nio");
         }
-        throw invalid(ServerOption.TRANSPORT, value, "epoll, io_uring or nio");
     }
 
     private static ServerConfig.Mode mode(String value) throws ConfigException {
