@@ -16,6 +16,11 @@ def application(environ, start_response):
         hoard = []
         while True:
             hoard.append(bytearray(1 << 20))
+    elif path == '/burst':
+        # One allocation of N MiB (96 by default), then return at once: within one supervisor tick, often.
+        body = str(len(bytearray(int(environ.get('QUERY_STRING') or '96') << 20))).encode()
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [body]
     elif path == '/slow':
         time.sleep(float(environ.get('QUERY_STRING') or '1'))
     elif path == '/memory-error':

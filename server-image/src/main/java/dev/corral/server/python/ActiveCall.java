@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A request while a worker runs it: when it began and what its thread had used by then, so the
  * supervisor can measure it, and a small state machine so that stopping it can never spill onto the
  * worker's next request. RUNNING ends either DONE (the worker finished first) or BREACHED (the
- * supervisor caught it first); after BREACHED the worker waits for the enforcement to settle.
+ * supervisor caught it first, or the worker found a memory overrun as the handler returned); after a
+ * supervisor's BREACHED the worker waits for the enforcement to settle.
  */
 final class ActiveCall implements StreamWatch {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -34,6 +35,8 @@ final class ActiveCall implements StreamWatch {
     private final CompletableFuture<Void> enforced = new CompletableFuture<>();
     private volatile Breach breach;
     private volatile long breachedAtNanos;
+    /** Set on the worker thread, read there: no need for volatile. */
+    private boolean claimedByWorker;
 
     /** Begins a call on the current (worker) thread. */
     ActiveCall(WsgiCall call, WsgiApplication app) {
@@ -87,6 +90,43 @@ final class ActiveCall implements StreamWatch {
         long cpu = cpuNow - cpuStart;
         long allocated = THREADS.getThreadAllocatedBytes(threadId) - allocatedStart;
         return call.budget().check(nowNanos - budgetStartNanos, cpu, allocated);
+    }
+
+    /**
+     * Checked on the worker thread as the handler returns, before its response is committed: the breach
+     * that must answer instead, or null. Either the supervisor caught the call but its interrupt arrived
+     * after the handler had returned, or the call is past its memory budget and the supervisor has not
+     * looked yet: it looks once a tick (5 ms, and later on a loaded machine), and a handler can allocate far
+     * past its budget and return in less (CI saw 200 for 100 MiB against 32 MiB). Either way the answer
+     * must not depend on where the tick fell. Only memory is measured here: time and CPU cannot run far past
+     * a budget within a tick, and reading allocation is a counter read, not a system call.
+     */
+    Breach overrunAtReturn() {
+        if (state.get() == BREACHED) {
+            return breach;
+        }
+        long budget = call.budget().memoryBytes();
+        if (budget == 0 || clientWait) {
+            return null;
+        }
+        long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedStart;
+        if (allocated <= budget) {
+            return null;
+        }
+        if (!state.compareAndSet(RUNNING, BREACHED)) {
+            return breach; // the supervisor claimed it just now
+        }
+        breach = call.budget().check(0, 0, allocated);
+        breachedAtNanos = System.nanoTime();
+        claimedByWorker = true;
+        // Nobody else enforces this breach: the worker answers it itself, so settle() must not wait.
+        enforced.complete(null);
+        return breach;
+    }
+
+    /** Whether the worker, not the supervisor, found the breach (so it is the worker's to count). */
+    boolean claimedByWorker() {
+        return claimedByWorker;
     }
 
     /** Claims the call for stopping; false when the worker already finished it. */

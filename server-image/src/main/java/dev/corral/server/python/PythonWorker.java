@@ -178,7 +178,14 @@ final class PythonWorker implements Runnable {
         active = running;
         call.response().watchStream(running);
         try {
-            app.call(call);
+            Breach overrun = app.call(call, running);
+            if (overrun != null) {
+                if (running.claimedByWorker()) {
+                    events.breached(overrun.kind());
+                }
+                LOG.log(System.Logger.Level.WARNING, "worker " + id + ": request to route " + call.route() + " answered "
+                        + overrun.kind().status() + " as it returned: " + overrun.clientMessage() + "; used " + overrun.used());
+            }
             return null;
         } catch (PolyglotException e) {
             return failed(call, running, app, e);

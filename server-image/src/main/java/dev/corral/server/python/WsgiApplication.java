@@ -1,5 +1,6 @@
 package dev.corral.server.python;
 
+import dev.corral.server.budget.Breach;
 import dev.corral.server.bundle.Bundle;
 import dev.corral.server.files.FileBoundary;
 import dev.corral.server.wsgi.PythonSource;
@@ -85,8 +86,12 @@ final class WsgiApplication implements AutoCloseable {
         }
     }
 
-    /** Runs one request; the response goes to {@code call.response()}. Python errors come back as PolyglotException. */
-    void call(WsgiCall call) {
+    /**
+     * Runs one request; the response goes to {@code call.response()}, unless the handler returned past a
+     * budget ({@link ActiveCall#overrunAtReturn}): then the request fails with the budget's answer and the
+     * breach is returned. Python errors come back as PolyglotException.
+     */
+    Breach call(WsgiCall call, ActiveCall running) {
         // The body crosses as a Latin-1 string, one char per byte, which Python turns back into the same
         // bytes with one encode: GraalPy reads a Java byte[] as signed numbers (bytes() refuses any byte
         // of 0x80 and up) and takes no Java ByteBuffer as a buffer. For Latin-1 the JDK's String is the
@@ -95,6 +100,12 @@ final class WsgiApplication implements AutoCloseable {
         Value result = handle.execute(call.environ().packed(), body == null ? null : new String(body, StandardCharsets.ISO_8859_1),
                 call.response());
         ResponseChannel out = call.response();
+        Breach overrun = running.overrunAtReturn();
+        if (overrun != null) {
+            // A streamed response is cut (its head is out); a whole one is answered 503 instead.
+            out.fail(overrun.kind().status(), overrun.clientMessage());
+            return overrun;
+        }
         if (result.isNull()) {
             out.finish();
         } else if (result.getArraySize() == 2) {
@@ -103,6 +114,7 @@ final class WsgiApplication implements AutoCloseable {
             sendFile(out, ResponseHead.parse(result.getArrayElement(0).asString()), result.getArrayElement(1).asString(),
                     result.getArrayElement(2).asLong());
         }
+        return null;
     }
 
     /**

@@ -98,6 +98,40 @@ class WorkerPoolTest {
     }
 
     @Test
+    void aHandlerThatReturnsPastItsMemoryBudgetBeforeTheSupervisorLooksIsStillRefused() throws Exception {
+        Path bundleRoot = Path.of(getClass().getResource("/bundles/budgets").toURI());
+        RecordingEvents events = new RecordingEvents();
+        try (PythonRuntime runtime = new PythonRuntime()) {
+            // A supervisor tick of an hour: it never looks while a call runs, as on a machine too loaded to schedule it.
+            WorkerPool pool = new WorkerPool(runtime, Bundle.open(bundleRoot, temp), new WorkerPool.Settings(1, 8, Duration.ZERO, temp, Map.of(),
+                    0, 0, Duration.ofSeconds(1), Duration.ofHours(1)), events);
+            pool.start();
+            RequestBudget budget = new RequestBudget(Duration.ZERO, Duration.ZERO, 32L << 20);
+            RecordingChannel within = burst(pool, "8", budget);
+            assertThat(within.events).containsExactly("complete");
+            assertThat(within.text()).isEqualTo(String.valueOf(8 << 20));
+
+            RecordingChannel past = burst(pool, "96", budget);
+            assertThat(past.events).as("answered by the budget, not by the handler").containsExactly("fail 503");
+            assertThat(past.failure).isEqualTo("the request exceeded its memory budget (32 MiB allocated)");
+            assertThat(events.events).containsExactly("breached memory");
+
+            RecordingChannel after = burst(pool, "8", budget);
+            assertThat(after.events).as("the worker serves on").containsExactly("complete");
+            assertThat(pool.stop(Duration.ofSeconds(10))).isTrue();
+        }
+    }
+
+    private static RecordingChannel burst(WorkerPool pool, String mebibytes, RequestBudget budget) {
+        RecordingChannel channel = new RecordingChannel();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        assertThat(pool.submit(new WsgiCall(EnvironPairs.of("REQUEST_METHOD", "GET", "PATH_INFO", "/burst", "QUERY_STRING", mebibytes),
+                null, channel, budget, "/burst", () -> done.set(true)))).isEqualTo(Admission.QUEUED);
+        await().atMost(Duration.ofSeconds(60)).until(done::get);
+        return channel;
+    }
+
+    @Test
     void aQueuedCallWhoseClientLeftIsDroppedWithoutRunning() throws Exception {
         Path bundleRoot = Path.of(getClass().getResource("/bundles/pep3333").toURI());
         RecordingEvents events = new RecordingEvents();

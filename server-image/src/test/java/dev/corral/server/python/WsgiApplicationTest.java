@@ -52,7 +52,8 @@ class WsgiApplicationTest {
         EnvironPairs environ = EnvironPairs.of("REQUEST_METHOD", body == null ? "GET" : "POST", "SCRIPT_NAME", "", "PATH_INFO", path,
                 "QUERY_STRING", query, "SERVER_NAME", "localhost", "SERVER_PORT", "8080", "SERVER_PROTOCOL", "HTTP/1.1",
                 "HTTP_X_TEST", "t\u00e9", "wsgi.url_scheme", "http");
-        app.call(new WsgiCall(environ, body, channel, RequestBudget.UNLIMITED, "default"));
+        WsgiCall call = new WsgiCall(environ, body, channel, RequestBudget.UNLIMITED, "default");
+        app.call(call, new ActiveCall(call, app));
         return channel;
     }
 
@@ -165,7 +166,8 @@ class WsgiApplicationTest {
         RecordingChannel channel = new RecordingChannel();
         channel.clientGone = true;
         EnvironPairs environ = EnvironPairs.of("REQUEST_METHOD", "GET", "PATH_INFO", "/big-stream", "QUERY_STRING", "1000");
-        assertThatThrownBy(() -> app.call(new WsgiCall(environ, null, channel, RequestBudget.UNLIMITED, "default"))).hasMessageContaining("client disconnected");
+        WsgiCall call = new WsgiCall(environ, null, channel, RequestBudget.UNLIMITED, "default");
+        assertThatThrownBy(() -> app.call(call, new ActiveCall(call, app))).hasMessageContaining("client disconnected");
         assertThat(channel.events.stream().filter("write"::equals)).hasSize(1);
     }
 
