@@ -116,8 +116,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
         Instant now = clock.instant();
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
-        boolean bundleMissing = ReferencedBundles.name(webApp).isPresent() && ReferencedBundles.of(webApp, context).isEmpty()
-                && !ReferencedBundles.labelForWatch(webApp, context.getClient());
+        boolean bundleMissing = ReferencedBundles.name(webApp).isPresent() && ReferencedBundles.of(webApp, context).isEmpty();
         if (bundleMissing) {
             StatusDerivation.bundleNotFound(status, ReferencedBundles.name(webApp).orElseThrow(), webApp.getMetadata().getNamespace(), now);
         }
