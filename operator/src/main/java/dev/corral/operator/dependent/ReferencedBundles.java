@@ -57,28 +57,26 @@ public final class ReferencedBundles {
         return new InformerEventSource<>(config, context);
     }
 
-    /**
-     * The ConfigMap the WebApp's bundle names: from the watch's cache, or, when the cache does not hold it
-     * (it carries no label yet), labelled now and taken from the patch's answer, so that a WebApp created
-     * beside an existing ConfigMap gets its bundle's hash at once rather than a second rollout once the
-     * watch brings it (seen on the real cluster: pods started on a "missing" hash, then rolled). Empty if
-     * it names none or none exists.
-     */
+    /** The ConfigMap the WebApp's bundle names, as last seen; empty if it names none or none exists. */
     public static Optional<ConfigMap> of(WebApp webApp, Context<WebApp> context) {
         return name(webApp).flatMap(name -> ((InformerEventSource<ConfigMap, WebApp>) context.eventSourceRetriever()
                 .getEventSourceFor(ConfigMap.class, EVENT_SOURCE))
-                .get(new ResourceID(name, webApp.getMetadata().getNamespace()))
-                .or(() -> labelForWatch(webApp, name, context.getClient())));
+                .get(new ResourceID(name, webApp.getMetadata().getNamespace())));
     }
 
-    /** Labels the named ConfigMap so the watch brings it from now on; empty when it does not exist. */
-    private static Optional<ConfigMap> labelForWatch(WebApp webApp, String name, KubernetesClient client) {
+    /**
+     * Whether the ConfigMap the WebApp names, not in the watch's cache, exists: if it does it is labelled,
+     * so the watch brings it (and a reconcile) next; if not, the WebApp must look again later.
+     */
+    public static boolean labelForWatch(WebApp webApp, KubernetesClient client) {
+        String name = name(webApp).orElseThrow();
         try {
-            return Optional.ofNullable(client.configMaps().inNamespace(webApp.getMetadata().getNamespace()).withName(name)
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), LABEL_PATCH));
+            client.configMaps().inNamespace(webApp.getMetadata().getNamespace()).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), LABEL_PATCH);
+            return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
-                return Optional.empty();
+                return false;
             }
             throw e;
         }

@@ -116,7 +116,8 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
         Instant now = clock.instant();
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
-        boolean bundleMissing = ReferencedBundles.name(webApp).isPresent() && ReferencedBundles.of(webApp, context).isEmpty();
+        boolean bundleMissing = ReferencedBundles.name(webApp).isPresent() && ReferencedBundles.of(webApp, context).isEmpty()
+                && !ReferencedBundles.labelForWatch(webApp, context.getClient());
         if (bundleMissing) {
             StatusDerivation.bundleNotFound(status, ReferencedBundles.name(webApp).orElseThrow(), webApp.getMetadata().getNamespace(), now);
         }
