@@ -4,13 +4,12 @@ import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The ConfigMap of an inline bundle. */
-@KubernetesDependent(informer = @Informer(labelSelector = WebAppLabels.MANAGED_SELECTOR))
+@KubernetesDependent
 public class BundleConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, WebApp> {
     public BundleConfigMapDependent() {
         super(ConfigMap.class);

@@ -6,13 +6,12 @@ import dev.corral.operator.status.SpecValidation;
 import dev.corral.operator.customresource.spec.BundleSource;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The Deployment of the WebApp's server pods. */
-@KubernetesDependent(informer = @Informer(labelSelector = WebAppLabels.MANAGED_SELECTOR))
+@KubernetesDependent
 public class ServerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, WebApp> {
     /** The operator's settings (default server image, drain), read once when JOSDK builds this dependent. */
     private final OperatorConfig config = OperatorConfig.fromEnvironment(System.getenv());

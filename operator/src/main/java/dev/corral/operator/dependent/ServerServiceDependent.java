@@ -3,13 +3,12 @@ package dev.corral.operator.dependent;
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.Service;
-import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The WebApp's Service. */
-@KubernetesDependent(informer = @Informer(labelSelector = WebAppLabels.MANAGED_SELECTOR))
+@KubernetesDependent
 public class ServerServiceDependent extends CRUDKubernetesDependentResource<Service, WebApp> {
     public ServerServiceDependent() {
         super(Service.class);

@@ -116,24 +116,19 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
         Instant now = clock.instant();
         WebAppStatus status = StatusDerivation.derive(webApp, deployment, newKills, now);
-        boolean bundleMissing = ReferencedBundles.name(webApp).isPresent() && ReferencedBundles.of(webApp, context).isEmpty()
-                && !ReferencedBundles.labelForWatch(webApp, context.getClient());
-        if (bundleMissing) {
-            StatusDerivation.bundleNotFound(status, ReferencedBundles.name(webApp).orElseThrow(), webApp.getMetadata().getNamespace(), now);
-        }
+        ReferencedBundles.name(webApp).filter(name -> ReferencedBundles.of(webApp, context).isEmpty())
+                .ifPresent(name -> StatusDerivation.bundleNotFound(status, name, webApp.getMetadata().getNamespace(), now));
         autoscaler.forgetDeleted(id -> context.getPrimaryCache().get(id).map(w -> w.getMetadata().getUid()));
         if (!VerticalAutoscaler.enabled(webApp)) {
             autoscaler.forget(webApp);
             status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED));
-            UpdateControl<WebApp> update = UpdateControl.patchStatus(freshWithStatus(webApp, status));
-            return bundleMissing ? update.rescheduleAfter(ReferencedBundles.MISSING_POLL) : update;
+            return UpdateControl.patchStatus(freshWithStatus(webApp, status));
         }
         VerticalAutoscaler.Step step = autoscaler.step(webApp, pods, status.getOomKills(), context.getClient());
         VerticalAutoscaler.record(status, webApp.getStatus(), step, status.getObservedGeneration(), now);
         report(webApp, context, step);
         return UpdateControl.patchStatus(freshWithStatus(webApp, status))
-                .rescheduleAfter(step.decision().changes().isEmpty() ? bundleMissing && ReferencedBundles.MISSING_POLL.compareTo(sampleInterval) < 0
-                        ? ReferencedBundles.MISSING_POLL : sampleInterval : AFTER_CHANGE);
+                .rescheduleAfter(step.decision().changes().isEmpty() ? sampleInterval : AFTER_CHANGE);
     }
 
     /**

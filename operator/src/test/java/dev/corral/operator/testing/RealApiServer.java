@@ -159,28 +159,6 @@ public final class RealApiServer implements BeforeAllCallback {
         return calls;
     }
 
-    /**
-     * The request URIs of a ServiceAccount's list and watch calls on {@code resource}, from the audit log
-     * (a watch is long-running: its ResponseStarted stage is logged while it lasts).
-     */
-    public Set<String> listAndWatchUris(String namespace, String serviceAccount, String resource) {
-        String user = "system:serviceaccount:" + namespace + ":" + serviceAccount;
-        Set<String> uris = new java.util.TreeSet<>();
-        try {
-            for (String line : Files.readAllLines(running.auditLog)) {
-                JsonNode event = JSON.readTree(line);
-                String verb = event.path("verb").asText();
-                if (user.equals(event.path("user").path("username").asText()) && (verb.equals("list") || verb.equals("watch"))
-                        && resource.equals(event.path("objectRef").path("resource").asText())) {
-                    uris.add(event.path("requestURI").asText());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return uris;
-    }
-
     /** The started server; closed by JUnit once the whole run is over. */
     private static final class Running implements ExtensionContext.Store.CloseableResource {
         final KubeAPIServer api;
