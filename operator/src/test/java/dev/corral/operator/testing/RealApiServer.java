@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +41,8 @@ import java.util.UUID;
 public final class RealApiServer implements BeforeAllCallback {
     /** The release the binaries are built at (e2e/cluster/kube/go.mod). */
     public static final String VERSION = "1.34.4";
+    /** How long each of kube-api-test's two readiness waits (API server /readyz, then kubectl) may take. */
+    static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Running running;
@@ -159,6 +163,15 @@ public final class RealApiServer implements BeforeAllCallback {
         return calls;
     }
 
+    /**
+     * How long to wait at {@code now} so that the next {@code window} of local time does not cross midnight:
+     * zero when it does not, else until one second into the new day.
+     */
+    static Duration midnightWait(LocalTime now, Duration window) {
+        Duration untilMidnight = Duration.between(now, LocalTime.MAX).plusNanos(1);
+        return untilMidnight.compareTo(window) > 0 ? Duration.ZERO : untilMidnight.plusSeconds(1);
+    }
+
     /** The started server; closed by JUnit once the whole run is over. */
     private static final class Running implements ExtensionContext.Store.CloseableResource {
         final KubeAPIServer api;
@@ -185,7 +198,7 @@ public final class RealApiServer implements BeforeAllCallback {
                 Files.deleteIfExists(auditLog);
                 api = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                         .withTestDir(dir.toString()).withApiServerVersion(VERSION).withOfflineMode(true)
-                        .withUpdateKubeConfig(false).withStartupTimeout(180_000)
+                        .withUpdateKubeConfig(false).withStartupTimeout((int) STARTUP_TIMEOUT.toMillis())
                         .withApiServerFlag("--audit-policy-file", policy.toString())
                         .withApiServerFlag("--audit-log-path", auditLog.toString())
                         .withApiServerFlag("--audit-log-format", "json")
@@ -193,8 +206,31 @@ public final class RealApiServer implements BeforeAllCallback {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            waitOutMidnight(LocalTime.now());
             api.start();
             admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(api.getKubeConfigYaml())).build();
+        }
+
+        /**
+         * kube-api-test (7.5.2, and upstream's main as of 2026-08) times its readiness waits on
+         * {@code LocalTime}: a deadline past midnight wraps to the early morning, so a start in the last
+         * minutes of the day fails at once with "Kube API Server did not start properly". CI met exactly that
+         * (the operator's ITs began at 23:57:50 UTC and all four failed within seconds). Until the library
+         * times on a monotonic clock, a start whose two waits could reach midnight waits for the new day.
+         */
+        private static void waitOutMidnight(LocalTime now) {
+            Duration wait = midnightWait(now, STARTUP_TIMEOUT.multipliedBy(2).plusSeconds(30));
+            if (wait.isZero()) {
+                return;
+            }
+            System.err.println("RealApiServer: kube-api-test's readiness deadline would wrap past midnight; starting in "
+                    + wait.toSeconds() + " s");
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for midnight to pass", e);
+            }
         }
 
         /** kube-api-test wants its binaries under k8s/VERSION-linux-amd64; ours are linked there. */
