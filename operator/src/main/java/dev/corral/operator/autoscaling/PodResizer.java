@@ -4,20 +4,18 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Brings running pods to the effective quota without restarting them, through the pods/resize
- * subresource (fabric8 has no DSL for it, so the patch is sent on the client's own HTTP client).
+ * subresource (a strategic-merge patch of the container's resources, as kubectl --subresource=resize sends).
  * Pods already there are left alone, so a repeat is free.
  */
 public final class PodResizer {
@@ -58,25 +56,16 @@ public final class PodResizer {
     private boolean send(KubernetesClient client, Pod pod, Map<String, Quantity> limits, Map<String, Quantity> requests) {
         String patch = "{\"spec\":{\"containers\":[{\"name\":\"" + containerName + "\",\"resources\":{"
                 + "\"limits\":" + json(limits) + ",\"requests\":" + json(requests) + "}}]}}";
-        String path = "api/v1/namespaces/" + pod.getMetadata().getNamespace() + "/pods/" + pod.getMetadata().getName() + "/resize";
-        String base = client.getMasterUrl().toString();
-        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
-                .uri(base + (base.endsWith("/") ? "" : "/") + path)
-                .method("PATCH", "application/strategic-merge-patch+json", patch)
-                .build();
         try {
-            HttpResponse<String> response = client.getHttpClient().sendAsync(request, String.class).get(10, TimeUnit.SECONDS);
-            if (response.isSuccessful()) {
-                return true;
-            }
-            // 409 or 422: the kubelet refuses (e.g. memory below current use); the next reconcile tries again.
-            LOG.warn("resize of pod {} refused ({}): {}", pod.getMetadata().getName(), response.code(), response.body());
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("resize of pod {} failed: {}", pod.getMetadata().getName(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // On the cached pod: by name, fabric8 would read the pod first, a call (and a permission) for nothing.
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod)
+                    .subresource("resize").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+            return true;
+        } catch (KubernetesClientException e) {
+            // 409 or 422: the API server refuses (e.g. memory below current use); the next reconcile tries again.
+            LOG.warn("resize of pod {} refused ({}): {}", pod.getMetadata().getName(), e.getCode(), e.getMessage());
+            return false;
         }
-        return false;
     }
 
     private static String json(Map<String, Quantity> values) {

@@ -1,23 +1,25 @@
 package dev.corral.operator.autoscaling;
 
 import dev.corral.operator.customresource.spec.ApplyMethod;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.VersionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Whether the cluster resizes pods in place (the pods/resize subresource, on by default from
- * Kubernetes 1.33), asked once; {@link ApplyMethod#Auto} becomes InPlace there and Rollout elsewhere.
+ * Whether the cluster resizes pods in place, asked once by API discovery: the API server lists the
+ * {@code pods/resize} subresource where it does (on by default from Kubernetes 1.33; a version number
+ * says nothing of a feature gate turned off). {@link ApplyMethod#Auto} becomes InPlace there and
+ * Rollout elsewhere. Even where the subresource exists the kubelet may refuse a resize; that is
+ * {@link ResizeRefusals}' part.
  */
 public final class ResizeSupport {
+    static final String SUBRESOURCE = "pods/resize";
     private static final Logger LOG = LoggerFactory.getLogger(ResizeSupport.class);
-    private static final Pattern LEADING_NUMBER = Pattern.compile("^(\\d+)");
     private final AtomicReference<Boolean> inPlace = new AtomicReference<>();
 
     public ApplyMethod resolve(ApplyMethod requested, KubernetesClient client) {
@@ -27,32 +29,29 @@ public final class ResizeSupport {
         Boolean known = inPlace.get();
         if (known == null) {
             known = detect(client);
-            inPlace.set(known);
+            if (known != null) {
+                inPlace.set(known);
+            }
         }
-        return known ? ApplyMethod.InPlace : ApplyMethod.Rollout;
+        return Boolean.TRUE.equals(known) ? ApplyMethod.InPlace : ApplyMethod.Rollout;
     }
 
-    static boolean supportsInPlace(String major, String minor) {
-        Matcher majorNumber = LEADING_NUMBER.matcher(major == null ? "" : major);
-        Matcher minorNumber = LEADING_NUMBER.matcher(minor == null ? "" : minor);
-        if (!majorNumber.find() || !minorNumber.find()) {
-            return false;
-        }
-        int ma = Integer.parseInt(majorNumber.group(1));
-        int mi = Integer.parseInt(minorNumber.group(1));
-        return ma > 1 || (ma == 1 && mi >= 33);
+    /** True when the core group's resources include the resize subresource. */
+    static boolean listsResize(APIResourceList core) {
+        return core != null && core.getResources() != null
+                && core.getResources().stream().map(APIResource::getName).anyMatch(SUBRESOURCE::equals);
     }
 
-    private static boolean detect(KubernetesClient client) {
+    /** The answer, or null when discovery failed (then rollouts for now, and the next reconcile asks again). */
+    private static Boolean detect(KubernetesClient client) {
         try {
-            VersionInfo version = client.getKubernetesVersion();
-            boolean supported = supportsInPlace(version.getMajor(), version.getMinor());
-            LOG.info("Kubernetes {}.{}: quota changes apply {}", version.getMajor(), version.getMinor(),
-                    supported ? "in place (pods/resize)" : "by rollout");
+            boolean supported = listsResize(client.getApiResources("v1"));
+            LOG.info("the API server {} {}: quota changes apply {}", supported ? "serves" : "does not serve", SUBRESOURCE,
+                    supported ? "in place" : "by rollout");
             return supported;
-        } catch (KubernetesClientException | IllegalStateException e) {
-            LOG.warn("cannot read the Kubernetes version ({}); quota changes apply by rollout", e.getMessage());
-            return false;
+        } catch (KubernetesClientException e) {
+            LOG.warn("API discovery failed ({}); quota changes apply by rollout until it answers", e.getMessage());
+            return null;
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.corral.operator.customresource.spec.ApplyMethod;
 import dev.corral.operator.customresource.spec.Autoscaling;
 import dev.corral.operator.customresource.spec.Resources;
 import dev.corral.operator.customresource.spec.VerticalScaling;
-import dev.corral.operator.customresource.status.EffectiveResources;
 import dev.corral.operator.customresource.status.VerticalScalingStatus;
 import dev.corral.operator.customresource.status.WebAppStatus;
 import dev.corral.operator.dependent.BundleHash;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,19 +27,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * One vertical autoscaling step for a WebApp: read its state from status, sample its pods, let
- * {@link QuotaPolicy} decide, and resize pods in place where that is the apply method. The
- * reconciler reports the changes and patches the status this returns.
+ * Vertical autoscaling of a WebApp, in the reconcile's three steps: {@link #observe} its pods' usage
+ * (a scrape round when one is due), {@link #plan} the quota from that and the state status carries
+ * (the decision itself is {@link QuotaPolicy}'s), and {@link #apply} it in place where that is the method.
  */
 public final class VerticalAutoscaler {
-    /** The outcome of a step: the decision, and how its quota reaches the pods. */
-    public record Step(QuotaDecision decision, ApplyMethod method, List<String> resizedPods, String inPlaceRefused) {
-    }
-
     private final PodMetricsScraper scraper;
     private final PodResizer resizer;
     private final ResizeSupport resizeSupport;
-    private final Clock clock;
     private final Duration sampleInterval;
     /**
      * Usage per WebApp, with the uid it was gathered for: a WebApp deleted and created again under its name
@@ -53,13 +46,11 @@ public final class VerticalAutoscaler {
     private record Held(String uid, UsageHistory history) {
     }
 
-    public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Clock clock,
-                              Duration sampleInterval) {
+    public VerticalAutoscaler(PodMetricsScraper scraper, PodResizer resizer, ResizeSupport resizeSupport, Duration sampleInterval) {
         this.scraper = scraper;
         this.sampleInterval = sampleInterval;
         this.resizer = resizer;
         this.resizeSupport = resizeSupport;
-        this.clock = clock;
     }
 
     /** True when the WebApp asks for vertical autoscaling. */
@@ -68,35 +59,49 @@ public final class VerticalAutoscaler {
         return autoscaling != null && autoscaling.getVertical() != null && !Boolean.FALSE.equals(autoscaling.getVertical().getEnabled());
     }
 
-    public Step step(WebApp webApp, List<Pod> pods, int oomKills, KubernetesClient client) {
+    /**
+     * What the pods' usage shows: a new scrape round when the last is a sample interval old, else the
+     * rounds so far (pod events bring reconciles between rounds, and those must not scrape again).
+     */
+    public UsageObservation observe(WebApp webApp, List<Pod> pods, int oomKills, Instant now) {
+        VerticalPolicy policy = VerticalPolicy.from(webApp.getSpec().getAutoscaling().getVertical());
+        String uid = webApp.getMetadata().getUid();
+        UsageHistory history = histories.compute(ResourceID.fromResource(webApp),
+                (id, held) -> held != null && held.uid().equals(uid) ? held : new Held(uid, new UsageHistory())).history();
+        boolean horizontal = ServerAutoscaler.wanted(webApp);
+        return history.due(now, sampleInterval)
+                ? history.record(now, scraper.scrape(pods), policy.throttlingThreshold(), policy.lowerAfter(), oomKills, horizontal)
+                : history.observe(now, policy.lowerAfter(), oomKills, horizontal);
+    }
+
+    /** The quota for the usage seen, and how it reaches the pods. */
+    public QuotaPlan plan(WebApp webApp, List<Pod> pods, UsageObservation usage, KubernetesClient client) {
         VerticalScaling spec = webApp.getSpec().getAutoscaling().getVertical();
         VerticalPolicy policy = VerticalPolicy.from(spec);
         Resources resources = webApp.getSpec().getResources();
         Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
-        Instant now = clock.instant();
-        String uid = webApp.getMetadata().getUid();
-        UsageHistory history = histories.compute(ResourceID.fromResource(webApp),
-                (id, held) -> held != null && held.uid().equals(uid) ? held : new Held(uid, new UsageHistory())).history();
-        // Pod events bring reconciles between sampling rounds: those reuse the last round instead of scraping again.
-        boolean horizontal = ServerAutoscaler.wanted(webApp);
-        UsageObservation seen = history.due(now, sampleInterval)
-                ? history.record(now, scraper.scrape(pods), policy.throttlingThreshold(), policy.lowerAfter(), oomKills, horizontal)
-                : history.observe(now, policy.lowerAfter(), oomKills, horizontal);
-        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline(resources, spec), stateFrom(webApp.getStatus()), seen);
+        String baseline = baseline(resources, spec);
+        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline, stateFrom(webApp.getStatus()), usage);
         ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
         // A resize the kubelet refused or deferred: roll the pods instead, and keep doing so (switching back
         // would roll them to the spec's quota) until the spec or the policy changes.
         String refused = null;
         if (method == ApplyMethod.InPlace) {
-            refused = refusalBefore(webApp.getStatus(), baseline(resources, spec)).or(() -> ResizeRefusals.of(pods)).orElse(null);
+            refused = refusalBefore(webApp.getStatus(), baseline).or(() -> ResizeRefusals.of(pods)).orElse(null);
             if (refused != null) {
                 method = ApplyMethod.Rollout;
             }
         }
-        List<String> resized = method == ApplyMethod.InPlace
-                ? resizer.resize(client, pods, decision.state().effective(), !Boolean.FALSE.equals(resources.getGuaranteed()))
-                : List.of();
-        return new Step(decision, method, resized, refused);
+        return new QuotaPlan(decision, method, refused);
+    }
+
+    /** Resizes the running pods to the plan's quota when it applies in place; returns the pods asked. */
+    public List<String> apply(QuotaPlan plan, WebApp webApp, List<Pod> pods, KubernetesClient client) {
+        if (plan.method() != ApplyMethod.InPlace) {
+            return List.of();
+        }
+        return resizer.resize(client, pods, plan.decision().state().effective(),
+                !Boolean.FALSE.equals(webApp.getSpec().getResources().getGuaranteed()));
     }
 
     /** A refusal recorded for the same spec quota and policy, which keeps the fallback to rollouts. */
@@ -126,31 +131,6 @@ public final class VerticalAutoscaler {
     /** The uids of the WebApps whose usage is held. */
     public Set<String> tracked() {
         return histories.values().stream().map(Held::uid).collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** Writes a step into the status being built: effective quota, the autoscaler's memory, and the leak condition. */
-    public static void record(WebAppStatus status, WebAppStatus previous, Step step, long generation, Instant now) {
-        QuotaState state = step.decision().state();
-        status.setEffectiveResources(new EffectiveResources(state.effective().cpuText(), state.effective().memoryText()));
-        VerticalScalingStatus memory = new VerticalScalingStatus();
-        memory.setBaseline(state.baseline());
-        memory.setApplyMethod(step.method().name());
-        memory.setInPlaceRefused(step.inPlaceRefused());
-        memory.setMemoryRaises(state.memoryRaises());
-        memory.setCpuRaises(state.cpuRaises());
-        memory.setLastMemoryChange(state.lastMemoryChange() == null ? null : state.lastMemoryChange().toString());
-        memory.setLastCpuChange(state.lastCpuChange() == null ? null : state.lastCpuChange().toString());
-        memory.setOomKillsHandled(state.oomKillsHandled());
-        List<QuotaChange> changes = step.decision().changes();
-        memory.setLastChange(changes.isEmpty() ? previousLastChange(previous) : changes.get(changes.size() - 1).message());
-        status.setAutoscaling(memory);
-        status.setConditions(Conditions.set(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED, state.leakSuspected(),
-                state.leakSuspected() ? "RepeatedOOMKills" : "NoEvidence",
-                state.leakSuspected() ? state.leakEvidence() : "memory raises have kept up with OOM kills", generation, now));
-    }
-
-    private static String previousLastChange(WebAppStatus status) {
-        return status == null || status.getAutoscaling() == null ? null : status.getAutoscaling().getLastChange();
     }
 
     /** The state the last step left in status, or null when there is none yet. */

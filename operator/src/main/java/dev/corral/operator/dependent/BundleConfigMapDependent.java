@@ -1,7 +1,6 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
-import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -17,8 +16,6 @@ public class BundleConfigMapDependent extends CRUDKubernetesDependentResource<Co
 
     @Override
     protected ConfigMap desired(WebApp webApp, Context<WebApp> context) {
-        // Refuse, rather than build from, a spec that cannot be honoured: the objects in place stay as they are.
-        SpecValidation.requireValid(webApp);
         if (webApp.getSpec().getBundle().getInline() == null) {
             // JOSDK asks for the desired object to find the one to delete once the bundle moved out of the spec.
             return new ConfigMapBuilder().withMetadata(WebAppLabels.objectMeta(webApp, BundleConfigMap.name(webApp))).build();

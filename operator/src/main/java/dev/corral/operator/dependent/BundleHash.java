@@ -1,10 +1,16 @@
 package dev.corral.operator.dependent;
 
+import dev.corral.operator.customresource.spec.BundleSource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +33,34 @@ public final class BundleHash {
             update(digest, file.getValue());
         }
         return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    /**
+     * What identifies a WebApp's bundle: its inline files, the referenced ConfigMap's data and binaryData
+     * (the volume holds both, and Kubernetes keeps their keys apart), or the image reference and path.
+     * A referenced ConfigMap that is gone keeps the hash the pods run with: a deleted ConfigMap must not
+     * roll serving pods to a template that cannot start. Before any pod exists it is {@link #MISSING}.
+     */
+    public static String of(BundleSource bundle, Optional<ConfigMap> referenced, Optional<Deployment> deployment) {
+        if (bundle.getInline() != null) {
+            return ofFiles(bundle.getInline());
+        }
+        if (bundle.getConfigMapRef() != null) {
+            if (referenced.isEmpty()) {
+                return deployment.map(d -> d.getSpec().getTemplate().getMetadata().getAnnotations())
+                        .map(annotations -> annotations.get(ANNOTATION))
+                        .orElse(MISSING);
+            }
+            Map<String, String> files = new HashMap<>();
+            if (referenced.get().getData() != null) {
+                files.putAll(referenced.get().getData());
+            }
+            if (referenced.get().getBinaryData() != null) {
+                files.putAll(referenced.get().getBinaryData());
+            }
+            return ofFiles(files);
+        }
+        return ofText(bundle.getImage().getReference() + "@" + bundle.getImage().getPath());
     }
 
     /** Digest of a single identifying string, such as an image reference. */

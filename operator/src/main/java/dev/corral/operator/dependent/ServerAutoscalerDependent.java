@@ -1,7 +1,6 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
-import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -16,7 +15,6 @@ public class ServerAutoscalerDependent extends CRUDKubernetesDependentResource<H
 
     @Override
     protected HorizontalPodAutoscaler desired(WebApp webApp, Context<WebApp> context) {
-        SpecValidation.requireValid(webApp);
         if (webApp.getSpec().getAutoscaling() == null || webApp.getSpec().getAutoscaling().getHorizontal() == null) {
             // JOSDK asks for the desired object to find the one to delete once horizontal scaling is gone from the spec.
             return new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()

@@ -5,8 +5,6 @@ import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.spec.BundleSource;
 import dev.corral.operator.customresource.spec.Placement;
 import dev.corral.operator.customresource.spec.RequestBudgetSpec;
-import dev.corral.operator.autoscaling.VerticalAutoscaler;
-import dev.corral.operator.customresource.spec.ApplyMethod;
 import dev.corral.operator.customresource.spec.Resources;
 import dev.corral.operator.customresource.spec.WebAppSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -50,7 +48,9 @@ public final class ServerDeployment {
     private ServerDeployment() {
     }
 
-    public static Deployment desired(WebApp webApp, OperatorConfig config, String bundleHash) {
+    public static Deployment desired(WebApp webApp, DesiredState state) {
+        OperatorConfig config = state.config();
+        String bundleHash = state.bundleHash();
         WebAppSpec spec = webApp.getSpec();
         Map<String, String> podAnnotations = new LinkedHashMap<>();
         podAnnotations.put(BundleHash.ANNOTATION, bundleHash);
@@ -65,7 +65,7 @@ public final class ServerDeployment {
                 .withRunAsNonRoot(true).withRunAsUser(UID).withRunAsGroup(UID).withFsGroup(UID)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
-                .addToContainers(serverContainer(webApp, config, timeout))
+                .addToContainers(serverContainer(webApp, config, timeout, state.podResources()))
                 .addToVolumes(new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("256Mi")).endEmptyDir().build())
                 .addToVolumes(bundleVolume(webApp));
         BundleSource bundle = spec.getBundle();
@@ -76,7 +76,7 @@ public final class ServerDeployment {
                     .withCommand("sh", "-c", "cp -R \"$0\"/. " + BUNDLE_DIR + "/", bundle.getImage().getPath())
                     .withSecurityContext(containerSecurity())
                     .addNewVolumeMount().withName("bundle").withMountPath(BUNDLE_DIR).endVolumeMount()
-                    .withResources(resources(templateResources(webApp)))
+                    .withResources(resources(state.podResources()))
                     .build());
         }
         Placement placement = spec.getPlacement();
@@ -108,7 +108,7 @@ public final class ServerDeployment {
                 .build();
     }
 
-    private static Container serverContainer(WebApp webApp, OperatorConfig config, int timeout) {
+    private static Container serverContainer(WebApp webApp, OperatorConfig config, int timeout, Resources quota) {
         WebAppSpec spec = webApp.getSpec();
         return new ContainerBuilder()
                 .withName(CONTAINER)
@@ -116,7 +116,7 @@ public final class ServerDeployment {
                 .addNewPort().withName(HTTP_PORT_NAME).withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName(ADMIN_PORT_NAME).withContainerPort(ADMIN_PORT).withProtocol("TCP").endPort()
                 .withEnv(env(spec, config, timeout))
-                .withResources(resources(templateResources(webApp)))
+                .withResources(resources(quota))
                 .withSecurityContext(containerSecurity())
                 // GraalPy's first import and JIT warm-up can take a while under a small CPU quota: up to 3 minutes.
                 .withStartupProbe(probe("/readyz", 2, 90))
@@ -173,25 +173,6 @@ public final class ServerDeployment {
             case 'h' -> n * 3600;
             default -> n;
         };
-    }
-
-    /**
-     * The quota new pods start with: the vertical autoscaler's effective quota where it applies changes
-     * by rollout (so a change rolls the pods), else the spec's. With in-place resize the template keeps
-     * the spec's quota, so a change never rolls anything; the operator resizes each pod, new ones included.
-     */
-    static Resources templateResources(WebApp webApp) {
-        Resources spec = webApp.getSpec().getResources();
-        var status = webApp.getStatus();
-        if (!VerticalAutoscaler.enabled(webApp) || status == null || status.getEffectiveResources() == null
-                || status.getAutoscaling() == null || !ApplyMethod.Rollout.name().equals(status.getAutoscaling().getApplyMethod())) {
-            return spec;
-        }
-        Resources effective = new Resources();
-        effective.setCpu(new Quantity(status.getEffectiveResources().getCpu()));
-        effective.setMemory(new Quantity(status.getEffectiveResources().getMemory()));
-        effective.setGuaranteed(spec.getGuaranteed());
-        return effective;
     }
 
     /** Limits are the pod's cgroup quota; requests equal them (Guaranteed QoS) unless asked otherwise. */

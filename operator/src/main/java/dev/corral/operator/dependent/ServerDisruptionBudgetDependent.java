@@ -1,7 +1,6 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
-import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -16,8 +15,6 @@ public class ServerDisruptionBudgetDependent extends CRUDKubernetesDependentReso
 
     @Override
     protected PodDisruptionBudget desired(WebApp webApp, Context<WebApp> context) {
-        // Refuse, rather than build from, a spec that cannot be honoured: the objects in place stay as they are.
-        SpecValidation.requireValid(webApp);
         return ServerDisruptionBudget.desired(webApp);
     }
 }

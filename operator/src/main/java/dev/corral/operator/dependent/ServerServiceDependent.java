@@ -1,7 +1,6 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
-import dev.corral.operator.status.SpecValidation;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -16,8 +15,6 @@ public class ServerServiceDependent extends CRUDKubernetesDependentResource<Serv
 
     @Override
     protected Service desired(WebApp webApp, Context<WebApp> context) {
-        // Refuse, rather than build from, a spec that cannot be honoured: the objects in place stay as they are.
-        SpecValidation.requireValid(webApp);
         return ServerService.desired(webApp);
     }
 }

@@ -24,14 +24,6 @@ public final class SpecValidation {
     private SpecValidation() {
     }
 
-    /** Throws {@link InvalidSpecException} listing every problem, if there is any. */
-    public static void requireValid(WebApp webApp) {
-        List<String> problems = problems(webApp);
-        if (!problems.isEmpty()) {
-            throw new InvalidSpecException(problems);
-        }
-    }
-
     /** Every problem found; empty when the spec can be honoured. */
     public static List<String> problems(WebApp webApp) {
         List<String> problems = new ArrayList<>();

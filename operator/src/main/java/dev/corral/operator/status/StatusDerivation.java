@@ -1,21 +1,28 @@
 package dev.corral.operator.status;
 
+import dev.corral.operator.autoscaling.QuotaChange;
+import dev.corral.operator.autoscaling.QuotaPlan;
+import dev.corral.operator.autoscaling.QuotaState;
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.status.EffectiveResources;
 import dev.corral.operator.customresource.status.OomKill;
+import dev.corral.operator.customresource.status.VerticalScalingStatus;
 import dev.corral.operator.customresource.status.WebAppStatus;
 import dev.corral.operator.dependent.ServerService;
 import dev.corral.operator.dependent.WebAppLabels;
+import dev.corral.operator.observer.Observation;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Derives a WebApp's status from what the cluster shows: its Deployment and the OOM kills in its pods.
- * Pure: the reconciler observes, this decides, the reconciler patches.
+ * Derives a WebApp's status from what the reconcile observed (its Deployment, the OOM kills in its
+ * pods, a missing bundle ConfigMap) and what the vertical autoscaler planned. Pure: the reconciler
+ * observes and decides, this writes the status down, the reconciler patches it.
  */
 public final class StatusDerivation {
     /** Kills closer together than this keep the WebApp Degraded. */
@@ -24,6 +31,39 @@ public final class StatusDerivation {
     static final String BUNDLE_NOT_FOUND = "BundleNotFound";
 
     private StatusDerivation() {
+    }
+
+    /** The whole status of one reconcile: the one place a reconciled WebApp's status is built. */
+    public static WebAppStatus of(WebApp webApp, Observation seen, Optional<QuotaPlan> plan) {
+        Instant now = seen.now();
+        WebAppStatus status = derive(webApp, seen.deployment(), seen.newOomKills(), now);
+        seen.missingConfigMap().ifPresent(name -> bundleNotFound(status, name, webApp.getMetadata().getNamespace(), now));
+        plan.ifPresentOrElse(p -> autoscaling(status, webApp.getStatus(), p, now),
+                () -> status.setConditions(Conditions.remove(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED)));
+        return status;
+    }
+
+    /** The vertical autoscaler's part: effective quota, its memory of past changes, and the leak condition. */
+    static void autoscaling(WebAppStatus status, WebAppStatus previous, QuotaPlan plan, Instant now) {
+        QuotaState state = plan.decision().state();
+        status.setEffectiveResources(new EffectiveResources(state.effective().cpuText(), state.effective().memoryText()));
+        VerticalScalingStatus memory = new VerticalScalingStatus();
+        memory.setBaseline(state.baseline());
+        memory.setApplyMethod(plan.method().name());
+        memory.setInPlaceRefused(plan.inPlaceRefused());
+        memory.setMemoryRaises(state.memoryRaises());
+        memory.setCpuRaises(state.cpuRaises());
+        memory.setLastMemoryChange(state.lastMemoryChange() == null ? null : state.lastMemoryChange().toString());
+        memory.setLastCpuChange(state.lastCpuChange() == null ? null : state.lastCpuChange().toString());
+        memory.setOomKillsHandled(state.oomKillsHandled());
+        List<QuotaChange> changes = plan.decision().changes();
+        String lastBefore = previous == null || previous.getAutoscaling() == null ? null : previous.getAutoscaling().getLastChange();
+        memory.setLastChange(changes.isEmpty() ? lastBefore : changes.get(changes.size() - 1).message());
+        status.setAutoscaling(memory);
+        long generation = status.getObservedGeneration();
+        status.setConditions(Conditions.set(status.getConditions(), Conditions.MEMORY_LEAK_SUSPECTED, state.leakSuspected(),
+                state.leakSuspected() ? "RepeatedOOMKills" : "NoEvidence",
+                state.leakSuspected() ? state.leakEvidence() : "memory raises have kept up with OOM kills", generation, now));
     }
 
     public static WebAppStatus derive(WebApp webApp, Deployment deployment, List<OomKill> newKills, Instant now) {

@@ -46,7 +46,7 @@ class DesiredStateTest {
 
     @Test
     void theDeploymentSelectsItsPodsAndRollsOnBundleChanges() {
-        Deployment deployment = ServerDeployment.desired(hello, CONFIG, "abc123");
+        Deployment deployment = deployment(hello, "abc123");
         assertThat(deployment.getMetadata().getName()).isEqualTo("hello");
         assertThat(deployment.getMetadata().getNamespace()).isEqualTo("shop");
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
@@ -66,7 +66,7 @@ class DesiredStateTest {
     void theServerContainerIsHardenedProbedAndSizedByTheQuota() {
         hello.getSpec().getResources().setCpu(new Quantity("500m"));
         hello.getSpec().getResources().setMemory(new Quantity("768Mi"));
-        Deployment deployment = ServerDeployment.desired(hello, CONFIG, "h");
+        Deployment deployment = deployment(hello, "h");
         Container server = server(deployment);
         assertThat(server.getImage()).isEqualTo("corral/server:test");
         assertThat(server.getResources().getLimits()).containsEntry("cpu", new Quantity("500m")).containsEntry("memory", new Quantity("768Mi"));
@@ -92,7 +92,7 @@ class DesiredStateTest {
         hello.getSpec().getResources().setGuaranteed(false);
         hello.getSpec().getResources().setCpu(new Quantity("2"));
         hello.getSpec().getResources().setMemory(new Quantity("1Gi"));
-        Map<String, Quantity> requests = server(ServerDeployment.desired(hello, CONFIG, "h")).getResources().getRequests();
+        Map<String, Quantity> requests = server(deployment(hello, "h")).getResources().getRequests();
         assertThat(Quantity.getAmountInBytes(requests.get("cpu"))).isEqualByComparingTo("1");
         assertThat(Quantity.getAmountInBytes(requests.get("memory"))).isEqualByComparingTo(Long.toString(512L << 20));
     }
@@ -108,7 +108,7 @@ class DesiredStateTest {
         hello.getSpec().setEntrypoint("web:app");
         hello.getSpec().setImage("registry.example/corral:1");
         hello.getSpec().setEnv(List.of(new EnvVar("FEATURE", "on", null)));
-        Deployment deployment = ServerDeployment.desired(hello, CONFIG, "h");
+        Deployment deployment = deployment(hello, "h");
         Map<String, String> env = env(server(deployment));
         assertThat(env).containsEntry("CORRAL_BUNDLE", "/bundle")
                 .containsEntry("CORRAL_REQUEST_TIMEOUT", "2m")
@@ -128,7 +128,7 @@ class DesiredStateTest {
         ConfigMap configMap = BundleConfigMap.desired(hello);
         assertThat(configMap.getMetadata().getName()).isEqualTo("hello-bundle");
         assertThat(configMap.getData().keySet()).allMatch(key -> key.matches("[-._a-zA-Z0-9]+"));
-        Volume volume = volume(ServerDeployment.desired(hello, CONFIG, "h"), "bundle");
+        Volume volume = volume(deployment(hello, "h"), "bundle");
         assertThat(volume.getConfigMap().getName()).isEqualTo("hello-bundle");
         Map<String, String> pathByKey = volume.getConfigMap().getItems().stream().collect(Collectors.toMap(KeyToPath::getKey, KeyToPath::getPath));
         assertThat(pathByKey.values()).containsExactlyInAnyOrder("app.py", "lib/pkg/__init__.py");
@@ -143,7 +143,7 @@ class DesiredStateTest {
         ConfigMapBundle ref = new ConfigMapBundle();
         ref.setName("team-code");
         fromConfigMap.setConfigMapRef(ref);
-        assertThat(volume(ServerDeployment.desired(TestWebApps.webApp("a", fromConfigMap), CONFIG, "h"), "bundle").getConfigMap().getName())
+        assertThat(volume(deployment(TestWebApps.webApp("a", fromConfigMap), "h"), "bundle").getConfigMap().getName())
                 .isEqualTo("team-code");
 
         BundleSource fromImage = new BundleSource();
@@ -151,7 +151,7 @@ class DesiredStateTest {
         image.setReference("registry.example/shop-bundle:7");
         image.setPath("/srv/app");
         fromImage.setImage(image);
-        Deployment deployment = ServerDeployment.desired(TestWebApps.webApp("b", fromImage), CONFIG, "h");
+        Deployment deployment = deployment(TestWebApps.webApp("b", fromImage), "h");
         assertThat(volume(deployment, "bundle").getEmptyDir()).isNotNull();
         Container init = deployment.getSpec().getTemplate().getSpec().getInitContainers().get(0);
         assertThat(init.getImage()).isEqualTo("registry.example/shop-bundle:7");
@@ -165,7 +165,7 @@ class DesiredStateTest {
         placement.setNodeSelector(Map.of("pool", "web"));
         placement.setServiceAccountName("shop-web");
         hello.getSpec().setPlacement(placement);
-        PodSpec pod = ServerDeployment.desired(hello, CONFIG, "h").getSpec().getTemplate().getSpec();
+        PodSpec pod = deployment(hello, "h").getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).containsEntry("pool", "web");
         assertThat(pod.getServiceAccountName()).isEqualTo("shop-web");
         assertThat(pod.getAutomountServiceAccountToken()).as("a named identity gets its token").isNull();
@@ -202,5 +202,10 @@ class DesiredStateTest {
         assertThat(BundleHash.ofFiles(Map.of("ab", "c"))).isNotEqualTo(BundleHash.ofFiles(Map.of("a", "bc")));
         assertThat(a).hasSize(16);
         assertThat(BundleHash.ofText("img:1")).isNotEqualTo(BundleHash.ofText("img:2"));
+    }
+
+    /** The Deployment built with the spec's own quota, as for a WebApp without vertical autoscaling. */
+    private static Deployment deployment(dev.corral.operator.customresource.WebApp webApp, String bundleHash) {
+        return ServerDeployment.desired(webApp, new DesiredState(CONFIG, bundleHash, webApp.getSpec().getResources()));
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SpecValidationTest {
     private static WebApp webApp(BundleSource bundle) {
@@ -60,7 +59,5 @@ class SpecValidationTest {
         assertThat(SpecValidation.problems(app)).containsExactlyInAnyOrder(
                 "spec.resources.cpu is '0'; expected a positive CPU quantity such as 500m",
                 "spec.resources.memory is '64Mi'; expected at least 128Mi");
-        assertThatThrownBy(() -> SpecValidation.requireValid(app)).isInstanceOf(InvalidSpecException.class)
-                .hasMessageContaining("spec.resources.cpu").hasMessageContaining("; spec.resources.memory");
     }
 }

@@ -1,5 +1,13 @@
 package dev.corral.operator.status;
 
+import dev.corral.operator.autoscaling.Quota;
+import dev.corral.operator.autoscaling.QuotaChange;
+import dev.corral.operator.autoscaling.QuotaDecision;
+import dev.corral.operator.autoscaling.QuotaPlan;
+import dev.corral.operator.autoscaling.QuotaState;
+import dev.corral.operator.customresource.spec.ApplyMethod;
+import dev.corral.operator.observer.Observation;
+
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.spec.BundleSource;
 import dev.corral.operator.customresource.spec.WebAppSpec;
@@ -15,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -164,5 +173,28 @@ class StatusDerivationTest {
         app.setStatus(StatusDerivation.derive(app, ok, List.of(only), T0.plusSeconds(15)));
         assertThat(condition(app.getStatus(), "Degraded").getStatus()).as("one kill, and the ConfigMap is back").isEqualTo("False");
         assertThat(condition(app.getStatus(), "Degraded").getReason()).isEqualTo("Healthy");
+    }
+
+    @Test
+    void oneStatusFromTheObservationAndThePlan() {
+        WebApp app = webApp(1, 2);
+        Observation seen = new Observation(T0, deployment(1, 1, 1, 1, 1), List.of(), "h", Optional.of("shop-code"), List.of(), 0,
+                Optional.empty());
+        QuotaState raised = new QuotaState(Quota.of("500m", "384Mi"), "b", 1, 0, T0, null, 1, null);
+        QuotaPlan plan = new QuotaPlan(new QuotaDecision(raised, List.of(new QuotaChange("memory", true, "256Mi", "384Mi", "an OOM kill"))),
+                ApplyMethod.Rollout, null);
+
+        WebAppStatus status = StatusDerivation.of(app, seen, Optional.of(plan));
+        assertThat(status.getEffectiveResources().getMemory()).isEqualTo("384Mi");
+        assertThat(status.getAutoscaling().getApplyMethod()).isEqualTo("Rollout");
+        assertThat(status.getAutoscaling().getLastChange()).contains("384Mi");
+        assertThat(condition(status, Conditions.MEMORY_LEAK_SUSPECTED).getStatus()).isEqualTo("False");
+        assertThat(condition(status, Conditions.DEGRADED).getReason()).isEqualTo(StatusDerivation.BUNDLE_NOT_FOUND);
+
+        // Autoscaling turned off: the spec's quota again, and no leak condition left behind.
+        app.setStatus(status);
+        WebAppStatus off = StatusDerivation.of(app, seen, Optional.empty());
+        assertThat(off.getEffectiveResources().getMemory()).isEqualTo(app.getSpec().getResources().getMemory().toString());
+        assertThat(off.getConditions()).noneMatch(c -> c.getType().equals(Conditions.MEMORY_LEAK_SUSPECTED));
     }
 }
