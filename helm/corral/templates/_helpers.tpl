@@ -55,10 +55,10 @@ The rules the operator needs wherever WebApps live: exactly dev.corral.operator.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "create", "patch"]
-# Inline bundles (deleted when the bundle moves elsewhere); configMapRef bundles, watched so an edit rolls the pods.
+# Inline bundles (deleted when the bundle moves elsewhere); configMapRef bundles, labelled and watched by that label so an edit rolls the pods.
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["list", "watch", "create", "update", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 # A PDB while a WebApp has more than one pod, deleted at one.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]

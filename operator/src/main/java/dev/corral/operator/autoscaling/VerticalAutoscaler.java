@@ -74,14 +74,26 @@ public final class VerticalAutoscaler {
                 : history.observe(now, policy.lowerAfter(), oomKills, horizontal);
     }
 
-    /** The quota for the usage seen, and how it reaches the pods. */
-    public QuotaPlan plan(WebApp webApp, List<Pod> pods, UsageObservation usage, KubernetesClient client) {
+    /**
+     * The quota for the usage seen, and how it reaches the pods.
+     *
+     * @param oomKillsBefore the kills counted before this reconcile: where the autoscaler starts afresh (no state
+     *                       in status yet, or a new spec quota or policy) those count as handled, and only kills
+     *                       first seen now are acted on. A reconcile that reads a WebApp whose first status write
+     *                       has not reached the cache yet must still raise for a kill it sees (AutoscalingIT saw
+     *                       one taken as handled at the start, and memory never raised).
+     */
+    public QuotaPlan plan(WebApp webApp, List<Pod> pods, UsageObservation usage, int oomKillsBefore, KubernetesClient client) {
         VerticalScaling spec = webApp.getSpec().getAutoscaling().getVertical();
         VerticalPolicy policy = VerticalPolicy.from(spec);
         Resources resources = webApp.getSpec().getResources();
         Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
         String baseline = baseline(resources, spec);
-        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline, stateFrom(webApp.getStatus()), usage);
+        QuotaState previous = stateFrom(webApp.getStatus());
+        if (previous == null || !baseline.equals(previous.baseline())) {
+            previous = QuotaState.start(specQuota.within(policy.min(), policy.max()), baseline, oomKillsBefore);
+        }
+        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline, previous, usage);
         ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
         // A resize the kubelet refused or deferred: roll the pods instead, and keep doing so (switching back
         // would roll them to the spec's quota) until the spec or the policy changes.

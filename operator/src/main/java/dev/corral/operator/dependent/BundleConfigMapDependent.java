@@ -3,12 +3,13 @@ package dev.corral.operator.dependent;
 import dev.corral.operator.customresource.WebApp;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The ConfigMap of an inline bundle. */
-@KubernetesDependent
+@KubernetesDependent(informer = @Informer(labelSelector = WebAppLabels.MANAGED_SELECTOR))
 public class BundleConfigMapDependent extends CRUDKubernetesDependentResource<ConfigMap, WebApp> {
     public BundleConfigMapDependent() {
         super(ConfigMap.class);

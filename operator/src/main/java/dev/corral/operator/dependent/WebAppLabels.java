@@ -11,6 +11,11 @@ import java.util.stream.Collectors;
 /** The app.kubernetes.io labels every object of a WebApp carries; the first two select its pods. */
 public final class WebAppLabels {
     public static final String MANAGED_BY = "corral-operator";
+    /**
+     * What every dependent's informer selects: the operator caches only the objects it made, not every
+     * Deployment, Service or ConfigMap of the namespaces it watches.
+     */
+    public static final String MANAGED_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
 
     private WebAppLabels() {
     }

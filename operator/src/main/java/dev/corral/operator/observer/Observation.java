@@ -2,6 +2,7 @@ package dev.corral.operator.observer;
 
 import dev.corral.operator.autoscaling.UsageObservation;
 import dev.corral.operator.customresource.status.OomKill;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -18,11 +19,13 @@ import java.util.Optional;
  * @param pods             the WebApp's pods as cached
  * @param bundleHash       what identifies the bundle's content, put on the pod template so a change rolls the pods
  * @param missingConfigMap the ConfigMap {@code spec.bundle.configMapRef} names when it does not exist, else empty
+ * @param unwatchedBundle  that ConfigMap when it exists but the watch does not hold it yet (it lacks the label), read directly
  * @param newOomKills      OOM kills not counted in status yet, oldest first
  * @param oomKills         every OOM kill counted so far, the new ones included
  * @param usage            the pods' recent usage, when vertical autoscaling is on
  */
 public record Observation(Instant now, Deployment deployment, List<Pod> pods, String bundleHash, Optional<String> missingConfigMap,
+                          Optional<ConfigMap> unwatchedBundle,
                           List<OomKill> newOomKills, int oomKills, Optional<UsageObservation> usage) {
     public Observation {
         pods = List.copyOf(pods);

@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * The observe step of a reconcile: reads the informers' caches (Deployment, pods, the referenced
- * ConfigMap) and, when vertical autoscaling is on and a round is due, scrapes the pods' usage. It
- * writes nothing to the cluster.
+ * ConfigMap, which it reads from the API server while the watch does not hold it yet) and, when
+ * vertical autoscaling is on and a round is due, scrapes the pods' usage. It writes nothing to the cluster.
  */
 public final class WebAppObserver {
     private final VerticalAutoscaler autoscaler;
@@ -41,7 +41,10 @@ public final class WebAppObserver {
         List<OomKill> newKills = OomKills.uncounted(pods, counted);
         int kills = (previous == null || previous.getOomKills() == null ? 0 : previous.getOomKills()) + newKills.size();
 
-        Optional<ConfigMap> referenced = ReferencedBundles.of(webApp, context);
+        Optional<ConfigMap> watched = ReferencedBundles.watched(webApp, context);
+        Optional<ConfigMap> unwatched = ReferencedBundles.name(webApp).isPresent() && watched.isEmpty()
+                ? ReferencedBundles.read(webApp, context.getClient()) : Optional.empty();
+        Optional<ConfigMap> referenced = watched.or(() -> unwatched);
         Optional<String> missing = ReferencedBundles.name(webApp).filter(name -> referenced.isEmpty());
         String hash = BundleHash.of(webApp.getSpec().getBundle(), referenced, Optional.ofNullable(deployment));
 
@@ -54,6 +57,6 @@ public final class WebAppObserver {
             autoscaler.forget(webApp);
             usage = Optional.empty();
         }
-        return new Observation(now, deployment, pods, hash, missing, newKills, kills, usage);
+        return new Observation(now, deployment, pods, hash, missing, unwatched, newKills, kills, usage);
     }
 }

@@ -28,9 +28,9 @@ public final class OperatorPermissions {
                     "each WebApp's server pods"),
             new ApiPermission("", "services", APPLIED, Scope.WATCHED_NAMESPACES,
                     "each WebApp's Service"),
-            new ApiPermission("", "configmaps", Set.of("list", "watch", "create", "update", "delete"), Scope.WATCHED_NAMESPACES,
+            new ApiPermission("", "configmaps", Set.of("get", "list", "watch", "create", "update", "patch", "delete"), Scope.WATCHED_NAMESPACES,
                     "inline bundles (JOSDK replaces a changed one with update; deleted when the bundle moves elsewhere),"
-                            + " and configMapRef bundles, watched so that an edit rolls the pods"),
+                            + " and configMapRef bundles, read once (get), labelled (patch) and watched by that label so that an edit rolls the pods"),
             new ApiPermission("policy", "poddisruptionbudgets", Set.of("list", "watch", "create", "patch", "delete"), Scope.WATCHED_NAMESPACES,
                     "a PDB while a WebApp has more than one pod, deleted at one"),
             new ApiPermission("", "pods", Set.of("list", "watch"), Scope.WATCHED_NAMESPACES,

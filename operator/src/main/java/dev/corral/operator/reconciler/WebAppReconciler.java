@@ -48,6 +48,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Reconciles a WebApp in one pipeline, each step once: validate the spec → observe the cluster into one
@@ -118,19 +119,24 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         }
 
         Observation seen = observer.observe(webApp, context);
-        Optional<QuotaPlan> plan = seen.usage().map(usage -> autoscaler.plan(webApp, seen.pods(), usage, client));
+        Optional<QuotaPlan> plan = seen.usage().map(usage -> autoscaler.plan(webApp, seen.pods(), usage,
+                seen.oomKills() - seen.newOomKills().size(), client));
 
         Resources specQuota = webApp.getSpec().getResources();
         new DesiredState(config, seen.bundleHash(), plan.map(p -> p.podResources(specQuota)).orElse(specQuota)).handTo(context);
         context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+        seen.unwatchedBundle().ifPresent(configMap -> ReferencedBundles.watch(configMap, client));
         plan.ifPresent(p -> autoscaler.apply(p, webApp, seen.pods(), client));
 
         WebAppStatus status = StatusDerivation.of(webApp, seen, plan);
         events.observed(client, webApp, seen);
         plan.ifPresent(p -> events.planned(client, webApp, p));
         UpdateControl<WebApp> update = UpdateControl.patchStatus(freshWithStatus(webApp, status));
-        // Usage is sampled on a clock of its own: pods' events alone would not bring the next round.
-        return plan.isPresent() ? update.rescheduleAfter(sampleInterval) : update;
+        // Usage is sampled on a clock of its own: pods' events alone would not bring the next round. A missing
+        // ConfigMap brings no event when it is created without the watch's label: look for it again soon.
+        Optional<Duration> next = Stream.of(plan.map(p -> sampleInterval), seen.missingConfigMap().map(name -> ReferencedBundles.MISSING_POLL))
+                .flatMap(Optional::stream).min(Duration::compareTo);
+        return next.map(update::rescheduleAfter).orElse(update);
     }
 
     /**

@@ -178,7 +178,7 @@ class StatusDerivationTest {
     @Test
     void oneStatusFromTheObservationAndThePlan() {
         WebApp app = webApp(1, 2);
-        Observation seen = new Observation(T0, deployment(1, 1, 1, 1, 1), List.of(), "h", Optional.of("shop-code"), List.of(), 0,
+        Observation seen = new Observation(T0, deployment(1, 1, 1, 1, 1), List.of(), "h", Optional.of("shop-code"), Optional.empty(), List.of(), 0,
                 Optional.empty());
         QuotaState raised = new QuotaState(Quota.of("500m", "384Mi"), "b", 1, 0, T0, null, 1, null);
         QuotaPlan plan = new QuotaPlan(new QuotaDecision(raised, List.of(new QuotaChange("memory", true, "256Mi", "384Mi", "an OOM kill"))),

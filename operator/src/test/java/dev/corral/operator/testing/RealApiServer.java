@@ -164,6 +164,28 @@ public final class RealApiServer implements BeforeAllCallback {
     }
 
     /**
+     * The request URIs of a ServiceAccount's list and watch calls on {@code resource}, from the audit log
+     * (a watch is long-running: its ResponseStarted stage is logged while it lasts).
+     */
+    public Set<String> listAndWatchUris(String namespace, String serviceAccount, String resource) {
+        String user = "system:serviceaccount:" + namespace + ":" + serviceAccount;
+        Set<String> uris = new java.util.TreeSet<>();
+        try {
+            for (String line : Files.readAllLines(running.auditLog)) {
+                JsonNode event = JSON.readTree(line);
+                String verb = event.path("verb").asText();
+                if (user.equals(event.path("user").path("username").asText()) && (verb.equals("list") || verb.equals("watch"))
+                        && resource.equals(event.path("objectRef").path("resource").asText())) {
+                    uris.add(event.path("requestURI").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return uris;
+    }
+
+    /**
      * How long to wait at {@code now} so that the next {@code window} of local time does not cross midnight:
      * zero when it does not, else until one second into the new day.
      */
