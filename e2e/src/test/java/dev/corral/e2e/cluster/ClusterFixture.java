@@ -132,6 +132,20 @@ final class ClusterFixture implements AutoCloseable {
         return client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).portForward(8080);
     }
 
+    /** A port-forward to one pod's admin port (9090: /metrics, /healthz, /readyz). */
+    LocalPortForward forwardAdmin(Pod pod) {
+        return client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).portForward(9090);
+    }
+
+    /** The value of one sample of a pod's /metrics, named with its labels exactly as the server writes it. */
+    double metric(Pod pod, String sample) throws IOException, InterruptedException {
+        try (LocalPortForward admin = forwardAdmin(pod)) {
+            return get(admin, "/metrics").body().lines().filter(line -> line.startsWith(sample + " "))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1).trim()))
+                    .findFirst().orElseThrow(() -> new AssertionError(sample + " is not in /metrics of " + pod.getMetadata().getName()));
+        }
+    }
+
     HttpResponse<String> get(LocalPortForward forward, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + forward.getLocalPort() + path))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -126,6 +126,10 @@ class UserPathE2E {
         assertThat(pods).hasSize(2);
         Pod victim = pods.get(0);
         Pod other = pods.get(1);
+        // What an in-place raise gives a running server: read before and after on the twin, which is not killed.
+        double limitBefore = cluster.metric(other, "corral_cgroup_memory_limit_bytes");
+        double heapBefore = cluster.metric(other, HEAP_MAX);
+        int restartsBefore = serverRestarts(other.getMetadata().getName());
         AtomicInteger otherErrors = new AtomicInteger();
         AtomicInteger otherOk = new AtomicInteger();
         try (LocalPortForward toVictim = cluster.forward(victim); LocalPortForward toOther = cluster.forward(other)) {
@@ -181,6 +185,17 @@ class UserPathE2E {
         });
         List<String> sameNames = cluster.pods("leaky").stream().map(p -> p.getMetadata().getName()).toList();
         assertThat(sameNames).as("resized, not replaced").contains(other.getMetadata().getName());
+        // resizePolicy NotRequired: the twin's server runs on, warm, and reads the raised limit live; its JVM
+        // keeps the heap ceiling it sized at start (here the example's -Xmx; by default 25% of the start limit).
+        double limitAfter = cluster.metric(other, "corral_cgroup_memory_limit_bytes");
+        double heapAfter = cluster.metric(other, HEAP_MAX);
+        int restartsAfter = serverRestarts(other.getMetadata().getName());
+        System.out.println("[figures] in-place raise on the twin " + other.getMetadata().getName() + ": cgroup limit "
+                + (long) limitBefore / MIB + " -> " + (long) limitAfter / MIB + " MiB, JVM heap max " + (long) heapBefore / MIB
+                + " -> " + (long) heapAfter / MIB + " MiB, server restarts " + restartsBefore + " -> " + restartsAfter);
+        assertThat(limitAfter).as("the running server sees the raised limit").isEqualTo((double) raised);
+        assertThat(heapAfter).as("the heap ceiling is the JVM's from its start").isEqualTo(heapBefore);
+        assertThat(restartsAfter).as("no restart for the raise").isEqualTo(restartsBefore);
         cluster.deleteAndAwaitGone("leaky");
     }
 
@@ -239,5 +254,14 @@ class UserPathE2E {
     private static List<Event> events(String reason) {
         return cluster.client.v1().events().inNamespace(cluster.namespace).list().getItems().stream()
                 .filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    private static final String HEAP_MAX = "jvm_memory_max_bytes{area=\"heap\"}";
+    private static final long MIB = 1 << 20;
+
+    /** The server container's restart count, as the kubelet reports it. */
+    private int serverRestarts(String pod) {
+        return cluster.client.pods().inNamespace(cluster.namespace).withName(pod).get().getStatus().getContainerStatuses().stream()
+                .filter(c -> c.getName().equals("server")).findFirst().orElseThrow().getRestartCount();
     }
 }

@@ -117,6 +117,12 @@ public final class ServerDeployment {
                 .addNewPort().withName(ADMIN_PORT_NAME).withContainerPort(ADMIN_PORT).withProtocol("TCP").endPort()
                 .withEnv(env(spec, config, timeout))
                 .withResources(resources(quota))
+                // A quota change in place must not restart the server: a restart drops the warm JIT (a minute or more
+                // to peak again) and, with every pod resized at once, would take the whole WebApp down together. The
+                // JVM keeps the heap ceiling it sized at start, so a memory raise goes to what lies outside the heap
+                // (code caches, native memory), which is what a kernel OOM kill shows ran out (UserPathE2E measures it).
+                .addNewResizePolicy().withResourceName("cpu").withRestartPolicy("NotRequired").endResizePolicy()
+                .addNewResizePolicy().withResourceName("memory").withRestartPolicy("NotRequired").endResizePolicy()
                 .withSecurityContext(containerSecurity())
                 // GraalPy's first import and JIT warm-up can take a while under a small CPU quota: up to 3 minutes.
                 .withStartupProbe(probe("/readyz", 2, 90))

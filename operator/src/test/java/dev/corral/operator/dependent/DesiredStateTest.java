@@ -98,6 +98,13 @@ class DesiredStateTest {
     }
 
     @Test
+    void inPlaceQuotaChangesLeaveTheServerRunning() {
+        assertThat(server(deployment(hello, "h")).getResizePolicy())
+                .extracting(p -> p.getResourceName() + "=" + p.getRestartPolicy())
+                .containsExactlyInAnyOrder("cpu=NotRequired", "memory=NotRequired");
+    }
+
+    @Test
     void theSpecReachesTheServerAsItsSettings() {
         RequestBudgetSpec budget = new RequestBudgetSpec();
         budget.setTimeout("2m");
