@@ -251,6 +251,66 @@ class UserPathE2E {
         });
     }
 
+    @Test
+    @Order(8)
+    void twoPodsOomKilledTogetherAreTwoKills() throws Exception {
+        // Both pods asked at once to allocate past their quota: the kernel kills each server within moments,
+        // often in the same second, which is all the API server keeps of a termination's time.
+        WebApp boom = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                apiVersion: corral.dev/v1alpha1
+                kind: WebApp
+                metadata: {name: boom}
+                spec:
+                  replicas: 2
+                  resources: {cpu: 500m, memory: 768Mi}
+                  requestBudget: {memory: "off", timeout: 60s}
+                  env:
+                    - {name: JAVA_OPTS, value: "-Djava.io.tmpdir=/tmp -Xmx3g"}
+                  bundle:
+                    inline:
+                      app.py: |
+                        def application(environ, start_response):
+                            if environ["PATH_INFO"] == "/boom":
+                                kept = [bytearray(64 << 20) for _ in range(32)]
+                            start_response("200 OK", [("Content-Type", "text/plain")])
+                            return [b"ok\n"]
+                """, WebApp.class);
+        cluster.client.resource(boom).inNamespace(cluster.namespace).create();
+        cluster.awaitReady("boom");
+        List<Pod> pods = cluster.pods("boom");
+        assertThat(pods).hasSize(2);
+        List<LocalPortForward> forwards = pods.stream().map(cluster::forward).toList();
+        try {
+            List<Thread> askers = forwards.stream().map(forward -> Thread.ofPlatform().start(() -> {
+                try {
+                    cluster.get(forward, "/boom");
+                } catch (IOException | InterruptedException killed) {
+                    // The server died under the request: what this test is for.
+                }
+            })).toList();
+            for (Thread asker : askers) {
+                asker.join(Duration.ofSeconds(90));
+            }
+        } finally {
+            for (LocalPortForward forward : forwards) {
+                forward.close();
+            }
+        }
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> {
+            WebApp seen = cluster.get("boom");
+            assertThat(seen.getStatus().getOomKills()).as("kills counted").isEqualTo(2);
+            assertThat(seen.getStatus().getCountedOOMKills()).hasSize(2);
+            assertThat(events("OOMKilled")).filteredOn(e -> e.getInvolvedObject().getName().equals("boom")).hasSize(2)
+                    .anyMatch(e -> e.getMessage().contains(pods.get(0).getMetadata().getName()))
+                    .anyMatch(e -> e.getMessage().contains(pods.get(1).getMetadata().getName()));
+        });
+        List<String> times = cluster.client.pods().inNamespace(cluster.namespace).withLabel("app.kubernetes.io/instance", "boom").list()
+                .getItems().stream().map(p -> p.getStatus().getContainerStatuses().get(0).getLastState().getTerminated())
+                .filter(t -> t != null).map(t -> t.getReason() + "@" + t.getFinishedAt()).toList();
+        System.out.println("[figures] two pods OOM-killed together: " + times + "; counted " + cluster.get("boom").getStatus().getOomKills());
+        cluster.deleteAndAwaitGone("boom");
+    }
+
     private static List<Event> events(String reason) {
         return cluster.client.v1().events().inNamespace(cluster.namespace).list().getItems().stream()
                 .filter(e -> reason.equals(e.getReason())).toList();

@@ -94,7 +94,7 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         // Pods of every WebApp, mapped back to their WebApp by the instance label: OOM kills trigger a reconcile.
         var pods = InformerEventSourceConfiguration.from(Pod.class, WebApp.class)
                 .withName(PODS)
-                .withLabelSelector("app.kubernetes.io/name=corral-server,app.kubernetes.io/managed-by=" + WebAppLabels.MANAGED_BY)
+                .withLabelSelector("app.kubernetes.io/name=corral-server," + WebAppLabels.MANAGED_SELECTOR)
                 .withSecondaryToPrimaryMapper(pod -> Set.of(new ResourceID(
                         pod.getMetadata().getLabels().get("app.kubernetes.io/instance"), pod.getMetadata().getNamespace())))
                 .build();
