@@ -47,7 +47,10 @@ final class WebAppEvents {
         var before = status == null ? null : status.getAutoscaling();
         String prior = before == null ? "start" : before.getLastMemoryChange() + "/" + before.getLastCpuChange() + "/" + before.getOomKillsHandled();
         for (QuotaChange change : plan.decision().changes()) {
-            boolean first = event(client, webApp, name(webApp, "quota", change.message() + "@" + prior), "Normal", change.eventReason(),
+            // Named by what changed, not by the message: its reason carries figures of the moment (how long throttling
+            // lasted), so a reconcile on a stale cache repeating the same change would otherwise report it twice.
+            String identity = change.resource() + ":" + change.from() + "->" + change.to() + "@" + prior;
+            boolean first = event(client, webApp, name(webApp, "quota", identity), "Normal", change.eventReason(),
                     change.message() + " (applied " + (plan.method() == ApplyMethod.InPlace ? "in place" : "by rollout") + ")");
             if (first) {
                 metrics.quotaChanged(webApp.getMetadata().getNamespace(), webApp.getMetadata().getName(), change.resource(), change.raised());
