@@ -35,6 +35,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -131,7 +132,11 @@ public class WebAppReconciler implements Reconciler<WebApp> {
         WebAppStatus status = StatusDerivation.of(webApp, seen, plan);
         events.observed(client, webApp, seen);
         plan.ifPresent(p -> events.planned(client, webApp, p));
-        UpdateControl<WebApp> update = UpdateControl.patchStatus(freshWithStatus(webApp, status));
+        // The status carries the autoscaler's state (raises, OOM kills handled), so the next reconcile must read
+        // what this one wrote: JOSDK's plain patchStatus leaves the informer to bring it, and a reconcile that
+        // runs before it does repeats this one's decisions from the old state. This caches the patched WebApp.
+        PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(webApp, freshWithStatus(webApp, status), context);
+        UpdateControl<WebApp> update = UpdateControl.noUpdate();
         // Usage is sampled on a clock of its own: pods' events alone would not bring the next round. A missing
         // ConfigMap brings no event when it is created without the watch's label: look for it again soon.
         Optional<Duration> next = Stream.of(plan.map(p -> sampleInterval), seen.missingConfigMap().map(name -> ReferencedBundles.MISSING_POLL))
