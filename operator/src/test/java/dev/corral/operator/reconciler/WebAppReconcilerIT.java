@@ -57,7 +57,11 @@ class WebAppReconcilerIT {
 
     /** A user's edit: a merge patch, without the optimistic lock that would race the operator's status patches. */
     private void patchSpec(String mergePatch) {
-        client.resources(WebApp.class).inNamespace(ns).withName("hello")
+        patchSpec("hello", mergePatch);
+    }
+
+    private void patchSpec(String webApp, String mergePatch) {
+        client.resources(WebApp.class).inNamespace(ns).withName(webApp)
                 .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), mergePatch);
     }
 
@@ -333,6 +337,29 @@ class WebAppReconcilerIT {
                     .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = 'shared'")));
             assertThat(client.configMaps().inNamespace(ns).withName("hello-bundle").get()).isNull();
         });
+    }
+
+    @Test
+    void aReferencedConfigMapNamedLikeTheInlineOneIsTheUsersAndStays() {
+        // WebApp notes names its own ConfigMap notes-bundle: the name the operator gives an inline bundle's.
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("notes-bundle").endMetadata().addToData("app.py", "application = 'notes'").build()).create();
+        create(SHOP.formatted("notes").replace("shop-code", "notes-bundle"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var deployment = client.apps().deployments().inNamespace(ns).withName("notes").get();
+            assertThat(deployment).isNotNull();
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .containsEntry(BundleHash.ANNOTATION, BundleHash.ofFiles(Map.of("app.py", "application = 'notes'")));
+            assertThat(client.configMaps().inNamespace(ns).withName("notes-bundle").get().getMetadata().getLabels())
+                    .containsEntry(dev.corral.operator.dependent.ReferencedBundles.LABEL, "true");
+        });
+        // Several reconciles later it is still there, as the user made it.
+        patchSpec("notes", "{\"spec\":{\"replicas\":2}}");
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.apps().deployments().inNamespace(ns).withName("notes").get().getSpec().getReplicas()).isEqualTo(2));
+        var kept = client.configMaps().inNamespace(ns).withName("notes-bundle").get();
+        assertThat(kept).as("the user's ConfigMap").isNotNull();
+        assertThat(kept.getData()).containsEntry("app.py", "application = 'notes'");
     }
 
     private static final String SHOP = """
