@@ -273,7 +273,7 @@ class UserPathE2E {
                             if environ["PATH_INFO"] == "/boom":
                                 kept = [bytearray(64 << 20) for _ in range(32)]
                             start_response("200 OK", [("Content-Type", "text/plain")])
-                            return [b"ok\n"]
+                            return [b"ok"]
                 """, WebApp.class);
         cluster.client.resource(boom).inNamespace(cluster.namespace).create();
         cluster.awaitReady("boom");
