@@ -31,15 +31,23 @@ public final class QuotaPolicy {
     private QuotaPolicy() {
     }
 
-    /**
-     * @param spec     the quota the spec asks for (the start, and where a spec change resets to)
-     * @param baseline identifies the spec quota and policy; when it differs from the state's, the state resets
-     * @param previous the state from the last decision, or null the first time
-     */
+    /** As {@link #decide(VerticalPolicy, Quota, String, QuotaState, UsageObservation, int)}, a fresh start counting every kill seen as handled. */
     public static QuotaDecision decide(VerticalPolicy policy, Quota spec, String baseline, QuotaState previous,
                                        UsageObservation seen) {
+        return decide(policy, spec, baseline, previous, seen, seen.oomKills());
+    }
+
+    /**
+     * @param spec           the quota the spec asks for (the start, and where a spec change resets to)
+     * @param baseline       identifies the spec quota and policy; when it differs from the state's, the state resets
+     * @param previous       the state from the last decision, or null the first time
+     * @param oomKillsBefore the kills a fresh start counts as handled: those counted before this observation, so
+     *                       a kill first seen now is acted on even by the decision that starts afresh
+     */
+    public static QuotaDecision decide(VerticalPolicy policy, Quota spec, String baseline, QuotaState previous,
+                                       UsageObservation seen, int oomKillsBefore) {
         QuotaState state = previous == null || !baseline.equals(previous.baseline())
-                ? QuotaState.start(spec.within(policy.min(), policy.max()), baseline, seen.oomKills())
+                ? QuotaState.start(spec.within(policy.min(), policy.max()), baseline, oomKillsBefore)
                 : previous;
         Quota effective = state.effective().within(policy.min(), policy.max());
         List<QuotaChange> changes = new ArrayList<>();

@@ -89,11 +89,7 @@ public final class VerticalAutoscaler {
         Resources resources = webApp.getSpec().getResources();
         Quota specQuota = Quota.of(resources.getCpu(), resources.getMemory());
         String baseline = baseline(resources, spec);
-        QuotaState previous = stateFrom(webApp.getStatus());
-        if (previous == null || !baseline.equals(previous.baseline())) {
-            previous = QuotaState.start(specQuota.within(policy.min(), policy.max()), baseline, oomKillsBefore);
-        }
-        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline, previous, usage);
+        QuotaDecision decision = QuotaPolicy.decide(policy, specQuota, baseline, stateFrom(webApp.getStatus()), usage, oomKillsBefore);
         ApplyMethod method = resizeSupport.resolve(policy.apply(), client);
         // A resize the kubelet refused or deferred: roll the pods instead, and keep doing so (switching back
         // would roll them to the spec's quota) until the spec or the policy changes.
