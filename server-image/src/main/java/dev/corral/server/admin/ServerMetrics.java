@@ -18,7 +18,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * The server's Prometheus metrics, in a registry of its own (no global state). Route classes are
  * {@code wsgi}, {@code static} and {@code rejected}; statuses are the numeric HTTP code.
  */
-public final class ServerMetrics implements WorkerEvents {
+public final class ServerMetrics implements WorkerEvents, dev.corral.server.egress.EgressGuard.Listener {
     /** How a request was routed, for the {@code route} label. */
     public enum Route { WSGI, STATIC, REJECTED;
 
@@ -38,6 +38,7 @@ public final class ServerMetrics implements WorkerEvents {
     private final Counter replacements;
     private final Counter abandoned;
     private final Counter importFailures;
+    private final Counter egressConnects;
     private final java.util.Map<String, java.util.function.IntSupplier> lanes = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ServerMetrics() {
@@ -69,6 +70,11 @@ public final class ServerMetrics implements WorkerEvents {
                 .help("Queued requests dropped before running because their client had already left").register(registry);
         importFailures = Counter.builder().name("corral_worker_import_failures_total")
                 .help("Replacement interpreters that could not import the application (the slot is retried with backoff)").register(registry);
+        egressConnects = Counter.builder().name("corral_egress_connects_total")
+                .help("Connects (and UDP sends) the application attempted, by result: allowed by the declared egress, or refused")
+                .labelNames("result").register(registry);
+        egressConnects.labelValues("allowed");
+        egressConnects.labelValues("refused");
         GaugeWithCallback.builder().name("corral_lane_waiting").help("Requests waiting in a route's maxConcurrent lane")
                 .labelNames("route").callback(cb -> lanes.forEach((route, depth) -> cb.call(depth.getAsInt(), route))).register(registry);
         JvmMetrics.builder().register(registry);
@@ -146,6 +152,11 @@ public final class ServerMetrics implements WorkerEvents {
                 .callback(cb -> cb.call(pool.spares())).register(registry);
         GaugeWithCallback.builder().name("corral_worker_queue_capacity").help("Requests that may wait before new ones get 503")
                 .callback(cb -> cb.call(pool.queueCapacity())).register(registry);
+    }
+
+    @Override
+    public void connect(boolean allowed) {
+        egressConnects.labelValues(allowed ? "allowed" : "refused").inc();
     }
 
     public void runtime(String implementation) {

@@ -1,6 +1,7 @@
 package dev.corral.server.config;
 
 import dev.corral.server.budget.RequestBudget;
+import dev.corral.server.egress.EgressRule;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ public record ServerConfig(
         Duration idleHeapRelease,
         Mode mode,
         List<String> envPass,
+        List<EgressRule> egress,
         Path tempDir) {
 
     /** Whether an interpreted-only Python runtime is fatal. */
@@ -45,5 +47,6 @@ public record ServerConfig(
 
     public ServerConfig {
         envPass = List.copyOf(envPass);
+        egress = List.copyOf(egress);
     }
 }

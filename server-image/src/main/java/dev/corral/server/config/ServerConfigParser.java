@@ -109,7 +109,16 @@ public final class ServerConfigParser {
                 duration(raw, ServerOption.IDLE_HEAP_RELEASE),
                 mode(raw.get(ServerOption.MODE)),
                 envPass,
+                egress(raw.get(ServerOption.EGRESS)),
                 temp.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir"), "corral") : Path.of(temp));
+    }
+
+    private static List<dev.corral.server.egress.EgressRule> egress(String value) throws ConfigException {
+        try {
+            return dev.corral.server.egress.EgressRule.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--" + ServerOption.EGRESS.flag() + " (" + ServerOption.EGRESS.envVar() + "): " + e.getMessage());
+        }
     }
 
     private static int port(Map<ServerOption, String> raw, ServerOption option) throws ConfigException {

@@ -33,6 +33,7 @@ public enum ServerOption {
     DRAIN_TIMEOUT("drain-timeout", "30s", "After the drain delay, in-flight requests get this long to finish before the server exits."),
     IDLE_HEAP_RELEASE("idle-heap-release", "30s", "After this long without requests, collect the heap once so the JVM returns its free part to the OS (0 = never)."),
     MODE("mode", "production", "production refuses to start when Python would run interpreted (no JIT); development only warns."),
+    EGRESS("egress", "", "Comma-separated destinations the application may connect to (TCP, and UDP datagrams): host:port, host:first-last, address/prefix:port or [ipv6]:port; names are resolved at each connect. Every other connect raises PermissionError; link-local (metadata) addresses, the node and the API server only by address. Empty = no sockets at all."),
     ENV_PASS("env-pass", "", "Comma-separated names of environment variables passed to the Python application (none by default)."),
     TEMP_DIR("temp-dir", "", "Writable directory for the application's temporary files and unpacked archives; empty = the JVM's temp dir.");
 

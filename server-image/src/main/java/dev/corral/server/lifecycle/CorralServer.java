@@ -11,6 +11,9 @@ import dev.corral.server.cgroup.Cgroup;
 import dev.corral.server.cgroup.CgroupStats;
 import dev.corral.server.config.NetworkTransport;
 import dev.corral.server.config.ServerConfig;
+import dev.corral.server.egress.EgressGuard;
+import dev.corral.server.egress.EgressPolicy;
+import dev.corral.server.egress.gate.ConnectGate;
 import dev.corral.server.http.HttpFrontend;
 import dev.corral.server.http.HttpSettings;
 import dev.corral.server.python.BundleImportException;
@@ -21,6 +24,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +59,55 @@ public final class CorralServer {
         this.processEnv = Map.copyOf(processEnv);
     }
 
+    /**
+     * The guard every connect of this process passes, installed in the JDK-level gate when the launcher's
+     * agent hooked it; present (so Python gets sockets) only when egress is declared. Declared egress
+     * without the hook is refused: Python's sockets would then reach anywhere.
+     */
+    private java.util.Optional<EgressGuard> egressGuard() throws StartupException {
+        EgressPolicy policy = EgressPolicy.of(config.egress(), guardedAddresses());
+        java.util.Set<String> hooked = ConnectGate.hooked();
+        boolean complete = hooked.containsAll(java.util.List.of("sun.nio.ch.Net.connect", "sun.nio.ch.DatagramChannelImpl.send"));
+        EgressGuard guard = new EgressGuard(policy, EgressGuard.systemResolver(), metrics);
+        if (complete) {
+            ConnectGate.install(guard);
+        }
+        if (policy.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (!complete) {
+            throw new StartupException(ExitCode.BAD_CONFIGURATION, "--egress needs the server's connect check, which this JVM"
+                    + " lacks (hooked: " + hooked + "): start the server with bin/corral-server, which loads agent/"
+                    + "corral-server-egress-gate.jar as a Java agent, or remove --egress (CORRAL_EGRESS)", null);
+        }
+        LOG.log(System.Logger.Level.INFO, "egress: the application may connect to " + policy.rules().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(", ")) + "; guarded: " + policy.guarded().stream()
+                .map(g -> g.range().toString()).collect(java.util.stream.Collectors.joining(", ")));
+        return java.util.Optional.of(guard);
+    }
+
+    /**
+     * Addresses no name or wide range may reach, beside link-local: the API server's Service address and the
+     * node's (the operator passes status.hostIP as CORRAL_NODE_IP), when this process knows them.
+     */
+    private java.util.List<EgressPolicy.Guarded> guardedAddresses() {
+        java.util.List<EgressPolicy.Guarded> guarded = new java.util.ArrayList<>();
+        guard(guarded, processEnv.get("KUBERNETES_SERVICE_HOST"), "the Kubernetes API server");
+        guard(guarded, processEnv.get("CORRAL_NODE_IP"), "the node this pod runs on");
+        return guarded;
+    }
+
+    private static void guard(java.util.List<EgressPolicy.Guarded> guarded, String literal, String what) {
+        if (literal == null || literal.isBlank()) {
+            return;
+        }
+        try {
+            guarded.add(new EgressPolicy.Guarded(dev.corral.server.egress.EgressRule.AddressRange.of(InetAddress.ofLiteral(literal.trim())), what));
+        } catch (IllegalArgumentException notAnAddress) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring '" + literal + "' as " + what + ": not an IP address");
+        }
+    }
+
     /** Starts everything and returns once ready (warm-up done); the caller must {@link #drain()} afterwards. */
     public void start() throws StartupException, InterruptedException {
         Path tempDir = createTempDir();
@@ -68,7 +121,7 @@ public final class CorralServer {
             throw new StartupException(ExitCode.BUNDLE_INVALID, e.getMessage(), e);
         }
 
-        runtime = new PythonRuntime();
+        runtime = new PythonRuntime(egressGuard());
         metrics.runtime(runtime.implementationName());
         if (!runtime.isCompiled()) {
             String why = "Python runtime is '" + runtime.implementationName() + "': GraalVM's compiler (the distribution's"

@@ -1,5 +1,6 @@
 package dev.corral.server.python;
 
+import dev.corral.server.egress.EgressGuard;
 import dev.corral.server.files.FileBoundary;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -17,7 +18,7 @@ import java.util.Map;
  * The one GraalPy engine of the process. Contexts made here share its compiled code, so a new worker
  * runs warmed functions at once, and each is sandboxed: no host class lookup, no processes, no native
  * code (unless the bundle asks for native modules), no threads, files only through
- * {@link BundleFileSystem}, environment only as configured.
+ * {@link BundleFileSystem}, environment only as configured, sockets only to declared egress.
  */
 public final class PythonRuntime implements AutoCloseable {
     /** Python may call only methods we mark {@code @HostAccess.Export}, and index the arrays we pass. */
@@ -26,8 +27,20 @@ public final class PythonRuntime implements AutoCloseable {
     private final Engine engine;
     private final UnicodeDatabase unicode = new UnicodeDatabase();
     private final Bz2Codec bz2 = new Bz2Codec();
+    /** Present when the application may open sockets: the check every connect of the process passes. */
+    private final java.util.Optional<EgressGuard> egress;
 
+    /** A runtime whose contexts open no sockets. */
     public PythonRuntime() {
+        this(java.util.Optional.empty());
+    }
+
+    /**
+     * A runtime whose contexts may open sockets when {@code egress} is present; the guard must already be
+     * installed in {@link dev.corral.server.egress.gate.ConnectGate}, which decides every connect.
+     */
+    public PythonRuntime(java.util.Optional<EgressGuard> egress) {
+        this.egress = egress;
         this.engine = Engine.newBuilder("python")
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
@@ -41,6 +54,11 @@ public final class PythonRuntime implements AutoCloseable {
     /** Whether Python code is JIT-compiled; interpreted Python is about 100x slower on loops. */
     public boolean isCompiled() {
         return !implementationName().toLowerCase(java.util.Locale.ROOT).contains("interpreted");
+    }
+
+    /** The guard whose refusals {@code corral_fence.py} turns into PermissionError messages, if sockets are on. */
+    java.util.Optional<EgressGuard> egress() {
+        return egress;
     }
 
     /** The bzip2 {@code corral_fence.py} builds {@code _bz2} on. */
@@ -86,7 +104,9 @@ public final class PythonRuntime implements AutoCloseable {
                 .allowCreateThread(false)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .environment(environment)
-                .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(readable, writable, tempDir)).build())
+                // Sockets only with declared egress: GraalPy's are JDK channels, each connect checked by the gate.
+                .allowIO(IOAccess.newBuilder().fileSystem(pythonFiles(readable, writable, tempDir))
+                        .allowHostSocketAccess(egress.isPresent()).build())
                 .currentWorkingDirectory(bundleRoot)
                 // The bundle is read-only: never try to write __pycache__ next to it.
                 .option("python.DontWriteBytecodeFlag", "true")

@@ -64,7 +64,8 @@ final class WsgiApplication implements AutoCloseable {
         Context context = runtime.newContext(bundle.root(), tempDir, readable, writable, env, nativeModules);
         try {
             context.eval(FENCE);
-            context.getBindings("python").getMember("install_fence").execute(runtime.unicode(), runtime.bz2(), nativeModules);
+            context.getBindings("python").getMember("install_fence").execute(runtime.unicode(), runtime.bz2(), nativeModules,
+                    runtime.egress().orElse(null));
             context.eval(DRIVER);
             Value driver = context.getBindings("python");
             // traceback is imported at the first failure, not here: on a cold engine its import took 3.4-4 s

@@ -16,6 +16,7 @@ import of them fails with GraalPy's internal message about native access or Isol
   to import with such a message, as ModuleNotFoundError so fallbacks keep working.
 - _bz2 (in both modes) is the server's, on Apache Commons Compress (Bz2Codec.java).
 """
+import errno as _errno
 import sys
 from bisect import bisect_right as _bisect_right
 
@@ -472,10 +473,107 @@ def _fill_gaps():
         errno.ENOTSUP = errno.EOPNOTSUPP
 
 
-def install_fence(db, bz2, native_modules):
-    """Run before the bundle's import; with native modules allowed GraalPy's own modules serve."""
+_NO_EGRESS = ('this app may open no network connection: it declares no egress. Name the databases and '
+              'services it connects to in the WebApp\'s spec.egress (server setting --egress, CORRAL_EGRESS), '
+              'e.g. postgres.db.svc.cluster.local:5432; see docs/bundles.md, "Databases and other services"')
+
+
+class _AfterImport:
+    """Patches a module right after its first import, so an app that never imports it pays nothing."""
+
+    def __init__(self, name, patch):
+        self._name = name
+        self._patch = patch
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self._name:
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, patch = spec.loader, self._patch
+
+        class _Patching:
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                loader.exec_module(module)
+                patch(module)
+
+        spec.loader = _Patching()
+        return spec
+
+
+def _refuse_sockets():
+    """Without declared egress GraalPy has no sockets at all, and its _socket fails with a Java exception
+    Python cannot catch ("socket was excluded"); this makes each entry point raise PermissionError saying
+    what to change. Cosmetic only: a bundle that restores the originals still gets no socket."""
+    import _socket
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(_errno.EACCES, _NO_EGRESS)
+
+    class socket(_socket.socket):
+        __slots__ = ()  # socket.py's subclass declares __weakref__ itself
+
+        def __init__(self, *args, **kwargs):
+            refuse()
+
+    for name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo', 'socketpair'):
+        if hasattr(_socket, name):
+            setattr(_socket, name, refuse)
+    _socket.socket = _socket.SocketType = socket
+
+
+def _patch_socket_messages(guard):
+    """PermissionError messages that name the refused destination, in place of GraalPy's bare ones.
+
+    Only the message lives here: the decision is the server's, at the JVM's own connect (ConnectGate),
+    which _socket, IP literals and re-resolved names all reach alike.
+    """
+    def patch(socket):
+        if guard is None:
+            def refuse(*args, **kwargs):
+                raise PermissionError(_errno.EACCES, _NO_EGRESS)
+
+            for name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo',
+                         'socketpair', 'create_connection', 'create_server', 'getfqdn'):
+                if hasattr(socket, name):
+                    setattr(socket, name, refuse)
+            # socket.socket subclasses the _socket.socket of its import, which may predate the fence.
+            socket.socket.__init__ = refuse
+            return
+        base_connect = socket.socket.connect
+
+        def connect(self, address):
+            try:
+                return base_connect(self, address)
+            except PermissionError as e:
+                why = guard.takeRefusal()
+                if why is None:
+                    raise
+                raise PermissionError(e.errno, why) from None
+
+        socket.socket.connect = connect
+    return patch
+
+
+def install_fence(db, bz2, native_modules, egress=None):
+    """Run before the bundle's import; with native modules allowed GraalPy's own modules serve.
+
+    egress is the server's EgressGuard when the app may connect to declared destinations, else None.
+    """
     _BZ2_CODEC[0] = bz2
     _fill_gaps()
     if not native_modules:
         _patch_unicodedata(db)
     sys.meta_path.insert(0, _Refusal(fenced=not native_modules))
+    if egress is None:
+        _refuse_sockets()
+    if 'socket' in sys.modules:
+        _patch_socket_messages(egress)(sys.modules['socket'])
+    else:
+        sys.meta_path.insert(0, _AfterImport('socket', _patch_socket_messages(egress)))
