@@ -51,6 +51,8 @@ final class PythonWorker implements Runnable {
     private volatile boolean abandoned;
     /** Set when an error escaped the worker's loop and ended its thread. */
     private volatile Throwable diedOf;
+    /** A request was stopped by interrupt: collect what it left once its exception is gone (worker thread only). */
+    private boolean sweepPending;
 
     PythonWorker(int id, RequestQueue queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
                  boolean firstGeneration) {
@@ -139,6 +141,11 @@ final class PythonWorker implements Runnable {
                 if (abandoned) {
                     return;
                 }
+                if (sweepPending) {
+                    // Here, not where the interrupt was caught: its exception holds the stopped frames.
+                    sweepPending = false;
+                    app.sweepAfterStop();
+                }
                 served++;
                 if (replaceBecause == null && limit > 0 && served >= limit) {
                     replaceBecause = "recycled";
@@ -209,7 +216,11 @@ final class PythonWorker implements Runnable {
                     + (e.isCancelled() ? " by cancelling its interpreter" : " by interrupt")
                     + "\n" + pythonStack(e));
             call.response().fail(breach.kind().status(), breach.clientMessage());
-            return e.isCancelled() ? "cancelled" : null;
+            if (e.isCancelled()) {
+                return "cancelled";
+            }
+            sweepPending = true;
+            return null;
         }
         if (e.isResourceExhausted() || isMemoryError(e)) {
             LOG.log(System.Logger.Level.WARNING, "worker " + id + ": request to route " + call.route() + " ran out of memory\n" + pythonStack(e));

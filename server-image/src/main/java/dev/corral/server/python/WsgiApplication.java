@@ -25,6 +25,17 @@ final class WsgiApplication implements AutoCloseable {
     private static final Source DRIVER = WsgiDriver.SOURCE;
     private static final Source FENCE = PythonSource.of(WsgiApplication.class, "corral_fence.py");
     /**
+     * Run after an interrupt has unwound a stopped request. The interrupt stays in force until the request
+     * has left Python, so its own finally blocks and context managers get no further than their first
+     * statement; what it held (a database connection checked out of its pool, a transaction open on it, a
+     * file) is unreachable, and a collection runs the finalizers that release it: SQLAlchemy's pool, for
+     * one, closes a connection its request never returned (the database then rolls its transaction back)
+     * and frees the slot. Without this, each stop kept a pool slot until some later collection.
+     */
+    private static final Source SWEEP = Source.create("python", "def _corral_sweep():\n    import gc\n"
+            // gc.collect() only queues the finalizers; each later call is a point where queued ones run.
+            + "    for _ in range(3):\n        gc.collect()\n_corral_sweep");
+    /**
      * The system's time-zone database, where zoneinfo looks (its default TZPATH): public data, readable
      * like the bundle. Django opens it at import (TIME_ZONE); refused, zoneinfo raised PermissionError
      * instead of looking further.
@@ -35,13 +46,15 @@ final class WsgiApplication implements AutoCloseable {
     private final Context context;
     private final Value handle;
     private final Value describe;
+    private final Value sweep;
     /** What Python may read: also what {@code wsgi.file_wrapper} may send. */
     private final FileBoundary readable;
 
-    private WsgiApplication(Context context, Value handle, Value describe, FileBoundary readable) {
+    private WsgiApplication(Context context, Value handle, Value describe, Value sweep, FileBoundary readable) {
         this.context = context;
         this.handle = handle;
         this.describe = describe;
+        this.sweep = sweep;
         this.readable = readable;
     }
 
@@ -80,7 +93,7 @@ final class WsgiApplication implements AutoCloseable {
                 throw new BundleImportException("cannot import " + bundle.manifest().entrypoint() + " from " + bundle.root()
                         + "\n" + describe(describe, e));
             }
-            return new WsgiApplication(context, handle, describe, readable);
+            return new WsgiApplication(context, handle, describe, context.eval(SWEEP), readable);
         } catch (BundleImportException | RuntimeException e) {
             context.close(true);
             throw e;
@@ -148,6 +161,15 @@ final class WsgiApplication implements AutoCloseable {
             }
         }
         return e.getMessage();
+    }
+
+    /** Releases what a stopped request left unreachable (see {@link #SWEEP}); failures are logged, never thrown. */
+    void sweepAfterStop() {
+        try {
+            sweep.execute();
+        } catch (PolyglotException e) {
+            LOG.log(System.Logger.Level.WARNING, "the collection after a stopped request failed: " + e.getMessage());
+        }
     }
 
     /** Stops whatever runs in this interpreter, leaving it usable; waits up to {@code timeout}. */

@@ -558,6 +558,22 @@ def _patch_socket_messages(guard):
                 raise PermissionError(e.errno, why) from None
 
         socket.socket.connect = connect
+
+        # GraalPy 25.0's sockets refuse TCP keep-alive timing (ENOPROTOOPT), which redis-py 6+ sets on every
+        # connection by default; accepted and not applied, so the kernel's keep-alive defaults hold.
+        unsupported = {getattr(socket, name) for name in ('TCP_KEEPIDLE', 'TCP_KEEPINTVL', 'TCP_KEEPCNT')
+                       if hasattr(socket, name)}
+        base_setsockopt = socket.socket.setsockopt
+
+        def setsockopt(self, level, option, *value):
+            try:
+                return base_setsockopt(self, level, option, *value)
+            except OSError as e:
+                if level == socket.IPPROTO_TCP and option in unsupported and e.errno == _errno.ENOPROTOOPT:
+                    return None
+                raise
+
+        socket.socket.setsockopt = setsockopt
     return patch
 
 
