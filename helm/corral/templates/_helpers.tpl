@@ -63,6 +63,10 @@ The rules the operator needs wherever WebApps live: exactly dev.corral.operator.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
+# Each WebApp's egress NetworkPolicy: only its declared destinations and DNS; nothing without spec.egress.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["networkpolicies"]
+  verbs: ["list", "watch", "create", "patch"]
 # Server pods, watched for OOM kills; resized in place by the vertical autoscaler (Kubernetes 1.33+).
 - apiGroups: [""]
   resources: ["pods"]

@@ -3,6 +3,7 @@ package dev.corral.operator.dependent;
 import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.spec.BundleSource;
+import dev.corral.operator.customresource.spec.EgressRule;
 import dev.corral.operator.customresource.spec.Placement;
 import dev.corral.operator.customresource.spec.RequestBudgetSpec;
 import dev.corral.operator.customresource.spec.Resources;
@@ -152,6 +153,12 @@ public final class ServerDeployment {
         if (spec.getEntrypoint() != null) {
             env.add(new EnvVar("CORRAL_ENTRYPOINT", spec.getEntrypoint(), null));
         }
+        if (spec.getEgress() != null && !spec.getEgress().isEmpty()) {
+            env.add(new EnvVar("CORRAL_EGRESS", String.join(",", spec.getEgress().stream().map(EgressRule::serverForm).toList()), null));
+        }
+        // The node's address, which the server's egress check refuses unless a rule names it by address.
+        env.add(new EnvVar("CORRAL_NODE_IP", null, new io.fabric8.kubernetes.api.model.EnvVarSourceBuilder()
+                .withNewFieldRef().withFieldPath("status.hostIP").endFieldRef().build()));
         if (spec.getEnv() != null) {
             env.addAll(spec.getEnv());
         }

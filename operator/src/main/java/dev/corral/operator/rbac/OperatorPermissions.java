@@ -33,6 +33,8 @@ public final class OperatorPermissions {
                             + " and configMapRef bundles, read once (get), labelled (patch) and watched by that label so that an edit rolls the pods"),
             new ApiPermission("policy", "poddisruptionbudgets", Set.of("list", "watch", "create", "patch", "delete"), Scope.WATCHED_NAMESPACES,
                     "a PDB while a WebApp has more than one pod, deleted at one"),
+            new ApiPermission("networking.k8s.io", "networkpolicies", APPLIED, Scope.WATCHED_NAMESPACES,
+                    "each WebApp's egress NetworkPolicy: only its declared destinations, DNS, nothing without spec.egress"),
             new ApiPermission("", "pods", Set.of("list", "watch"), Scope.WATCHED_NAMESPACES,
                     "server pods, watched for OOM kills"),
             new ApiPermission("", "pods/resize", Set.of("patch"), Scope.WATCHED_NAMESPACES,

@@ -19,6 +19,7 @@ import dev.corral.operator.dependent.ServerAutoscalerDependent;
 import dev.corral.operator.dependent.ServerDeployment;
 import dev.corral.operator.dependent.ServerDeploymentDependent;
 import dev.corral.operator.dependent.ServerDisruptionBudgetDependent;
+import dev.corral.operator.dependent.ServerEgressPolicyDependent;
 import dev.corral.operator.dependent.ServerServiceDependent;
 import dev.corral.operator.dependent.WebAppLabels;
 import dev.corral.operator.monitoring.ReconcileMetrics;
@@ -62,6 +63,7 @@ import java.util.stream.Stream;
         @Dependent(name = "bundle", type = BundleConfigMapDependent.class, reconcilePrecondition = InlineBundleCondition.class),
         @Dependent(name = "deployment", type = ServerDeploymentDependent.class),
         @Dependent(name = "service", type = ServerServiceDependent.class),
+        @Dependent(name = "egress", type = ServerEgressPolicyDependent.class),
         @Dependent(name = "pdb", type = ServerDisruptionBudgetDependent.class, reconcilePrecondition = MultiplePodsCondition.class),
         @Dependent(name = "hpa", type = ServerAutoscalerDependent.class, reconcilePrecondition = HorizontalScalingCondition.class)})
 @ControllerConfiguration

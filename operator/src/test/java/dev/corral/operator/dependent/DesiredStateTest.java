@@ -36,7 +36,9 @@ class DesiredStateTest {
     }
 
     private static Map<String, String> env(Container container) {
-        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
+        // Variables from the downward API (valueFrom) have no value: shown as "valueFrom:" and their field path.
+        return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName,
+                e -> e.getValue() != null ? e.getValue() : "valueFrom:" + e.getValueFrom().getFieldRef().getFieldPath(), (a, b) -> b));
     }
 
     private static Volume volume(Deployment deployment, String name) {
@@ -105,6 +107,23 @@ class DesiredStateTest {
     }
 
     @Test
+    void declaredEgressReachesTheServerInItsOwnNotation() {
+        hello.getSpec().setEgress(List.of(egress("postgres.db.svc.cluster.local", null, 5432, null),
+                egress(null, "10.0.0.0/8", 443, 444), egress("fd00::1", null, 6379, 6379)));
+        assertThat(env(server(deployment(hello, "h")))).containsEntry("CORRAL_EGRESS",
+                "postgres.db.svc.cluster.local:5432,10.0.0.0/8:443-444,[fd00::1]:6379");
+    }
+
+    static dev.corral.operator.customresource.spec.EgressRule egress(String host, String cidr, int port, Integer endPort) {
+        dev.corral.operator.customresource.spec.EgressRule rule = new dev.corral.operator.customresource.spec.EgressRule();
+        rule.setHost(host);
+        rule.setCidr(cidr);
+        rule.setPort(port);
+        rule.setEndPort(endPort);
+        return rule;
+    }
+
+    @Test
     void theSpecReachesTheServerAsItsSettings() {
         RequestBudgetSpec budget = new RequestBudgetSpec();
         budget.setTimeout("2m");
@@ -125,7 +144,9 @@ class DesiredStateTest {
                 .containsEntry("CORRAL_ENTRYPOINT", "web:app")
                 .containsEntry("CORRAL_DRAIN_DELAY", "5s")
                 .containsEntry("CORRAL_DRAIN_TIMEOUT", "121s")
-                .containsEntry("FEATURE", "on");
+                .containsEntry("FEATURE", "on")
+                .containsEntry("CORRAL_NODE_IP", "valueFrom:status.hostIP")
+                .doesNotContainKey("CORRAL_EGRESS");
         assertThat(server(deployment).getImage()).isEqualTo("registry.example/corral:1");
         assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(120 + 5 + 10);
     }

@@ -48,6 +48,10 @@ public class WebAppSpec {
     @JsonPropertyDescription("Environment variables of the server container; they reach Python only when named in CORRAL_ENV_PASS.")
     private List<EnvVar> env = new ArrayList<>();
 
+    @JsonPropertyDescription("Where the application may connect (databases, HTTP APIs); every other connect fails with PermissionError and is"
+            + " dropped by the WebApp's NetworkPolicy. Empty: no connections at all.")
+    private List<EgressRule> egress = new ArrayList<>();
+
     @JsonPropertyDescription("How the pods are exposed inside the cluster.")
     private ServiceSpec service = new ServiceSpec();
 
@@ -119,6 +123,14 @@ public class WebAppSpec {
 
     public void setEnv(List<EnvVar> env) {
         this.env = env;
+    }
+
+    public List<EgressRule> getEgress() {
+        return egress;
+    }
+
+    public void setEgress(List<EgressRule> egress) {
+        this.egress = egress;
     }
 
     public ServiceSpec getService() {
