@@ -107,6 +107,7 @@ class DatabaseParityIT {
             System.out.println("notes-db parity:\n" + out);
             String metrics = candidate.admin("/metrics").body();
             assertThat(metrics).contains("corral_egress_connects_total{result=\"refused\"} 0.0");
+            assertThat(candidate.log()).doesNotContain(PostgresServer.PASSWORD).doesNotContain(MariaDbServer.PASSWORD);
         } finally {
             reference.destroy();
             if (!reference.waitFor(10, TimeUnit.SECONDS)) {
@@ -180,7 +181,7 @@ class DatabaseParityIT {
             }
             HttpResponse<String> back = server.get("/pg/notes");
             assertThat(back.statusCode()).as("after the database came back: " + back.body()).isEqualTo(200);
-            assertThat(server.log()).contains("pg8000");
+            assertThat(server.log()).contains("pg8000").doesNotContain(PostgresServer.PASSWORD);
         }
     }
 

@@ -120,6 +120,35 @@ class EgressIT {
         }
     }
 
+    /**
+     * GraalPy 25.0 connects in blocking mode whatever the socket's timeout; a dead address held a worker for
+     * the kernel's SYN retries (the whole 30 s request budget here). A loopback listener whose accept queue
+     * is full drops further SYNs, as a dead address does.
+     */
+    @Test
+    void aConnectToADeadAddressFailsWithinTheSocketsTimeout() throws Exception {
+        int port = ServerProcess.freePort();
+        ServerSocket full = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
+        listeners.add(full);
+        for (int i = 0; i < 4; i++) {
+            java.nio.channels.SocketChannel filler = java.nio.channels.SocketChannel.open();
+            filler.configureBlocking(false);
+            filler.connect(new InetSocketAddress("127.0.0.1", port));
+            listeners.add(filler);
+        }
+        try (ServerProcess server = ServerProcess.launch(PROBE, work, "--workers", "1", "--egress", "127.0.0.1:" + port).awaitReady(START)) {
+            long start = System.nanoTime();
+            JsonNode cut = probe(server, "/tcp", "127.0.0.1", port);   // the probe's create_connection has timeout=5
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(cut.path("error").asText()).as(cut.toString()).isEqualTo("TimeoutError");
+            assertThat(millis).isBetween(4_500L, 10_000L);
+            // The worker is free and its next connect is not cut by a stale deadline.
+            Listener live = listen("127.0.0.1", ServerProcess.freePort());
+            JsonNode next = probe(server, "/http", "127.0.0.1", live.socket.getLocalPort());
+            assertThat(next.path("error").asText()).as("an undeclared port, refused at once, not interrupted").isEqualTo("PermissionError");
+        }
+    }
+
     @Test
     void withoutEgressEverySocketEntryPointRaisesPermissionErrorSayingWhatToDeclare() throws Exception {
         int port = ServerProcess.freePort();

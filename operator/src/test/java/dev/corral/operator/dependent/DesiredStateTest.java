@@ -114,6 +114,16 @@ class DesiredStateTest {
                 "postgres.db.svc.cluster.local:5432,10.0.0.0/8:443-444,[fd00::1]:6379");
     }
 
+    @Test
+    void aPasswordFromASecretStaysAReferenceInTheDeployment() {
+        EnvVar password = new io.fabric8.kubernetes.api.model.EnvVarBuilder().withName("DATABASE_URL").withNewValueFrom()
+                .withNewSecretKeyRef().withName("notes-db").withKey("url").endSecretKeyRef().endValueFrom().build();
+        hello.getSpec().setEnv(List.of(password, new EnvVar("CORRAL_ENV_PASS", "DATABASE_URL", null)));
+        List<EnvVar> env = server(deployment(hello, "h")).getEnv();
+        assertThat(env).contains(password);
+        assertThat(env.stream().filter(e -> e.getName().equals("DATABASE_URL")).findFirst().orElseThrow().getValue()).isNull();
+    }
+
     static dev.corral.operator.customresource.spec.EgressRule egress(String host, String cidr, int port, Integer endPort) {
         dev.corral.operator.customresource.spec.EgressRule rule = new dev.corral.operator.customresource.spec.EgressRule();
         rule.setHost(host);

@@ -549,6 +549,9 @@ def _patch_socket_messages(guard):
         base_connect = socket.socket.connect
 
         def connect(self, address):
+            timeout = self.gettimeout()
+            if timeout:
+                guard.connectDeadline(timeout)
             try:
                 return base_connect(self, address)
             except PermissionError as e:
@@ -556,6 +559,13 @@ def _patch_socket_messages(guard):
                 if why is None:
                     raise
                 raise PermissionError(e.errno, why) from None
+            except OSError:
+                if timeout and guard.connectDone():
+                    raise TimeoutError('timed out') from None
+                raise
+            finally:
+                if timeout:
+                    guard.connectDone()
 
         socket.socket.connect = connect
 
