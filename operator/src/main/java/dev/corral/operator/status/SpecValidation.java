@@ -64,6 +64,9 @@ public final class SpecValidation {
         if (spec.getAutoscaling() != null) {
             problems.addAll(AutoscalingValidation.problems(spec.getAutoscaling()));
         }
+        if (spec.getEgress() != null) {
+            problems.addAll(EgressValidation.problems(spec.getEgress()));
+        }
         return problems;
     }
 

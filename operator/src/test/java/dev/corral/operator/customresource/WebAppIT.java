@@ -134,7 +134,10 @@ class WebAppIT {
             "memory-below-minimum.yaml | resources.memory must be a quantity of at least 128Mi",
             "zero-cpu.yaml | resources.cpu must be a positive quantity",
             "replica-bounds.yaml | autoscaling.horizontal.maxReplicas must be at least",
-            "memory-bounds.yaml | autoscaling.vertical.minMemory must not exceed maxMemory"})
+            "memory-bounds.yaml | autoscaling.vertical.minMemory must not exceed maxMemory",
+            "egress-host-and-cidr.yaml | an egress rule names exactly one of host or cidr",
+            "egress-end-below-port.yaml | an egress rule's endPort must not be below its port",
+            "egress-bad-host.yaml | spec.egress[0].host in body should match"})
     void invalidWebAppsAreRefusedByTheApiServerItself(String file, String message) throws IOException {
         String ns = API.newNamespace("invalid");
         WebApp invalid = Serialization.unmarshal(Files.readString(Path.of("src/test/resources/webapps/invalid", file)), WebApp.class);

@@ -124,6 +124,34 @@ class WebAppReconcilerIT {
     }
 
     @Test
+    void declaredEgressBecomesTheServersSettingAndTheNetworkPolicyAndAnUndeclaredOneClosesIt() {
+        create(HELLO);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var policy = client.network().v1().networkPolicies().inNamespace(ns).withName("hello-egress").get();
+            assertThat(policy).as("every WebApp's egress NetworkPolicy").isNotNull();
+            assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+            assertThat(policy.getSpec().getEgress()).as("nothing without spec.egress").isEmpty();
+            assertThat(policy.getMetadata().getOwnerReferences()).anyMatch(o -> o.getKind().equals("WebApp") && o.getName().equals("hello"));
+        });
+        patchSpec("{\"spec\": {\"egress\": [{\"host\": \"postgres.db.svc.cluster.local\", \"port\": 5432},"
+                + " {\"cidr\": \"10.20.0.0/16\", \"port\": 6379, \"endPort\": 6380}]}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var policy = client.network().v1().networkPolicies().inNamespace(ns).withName("hello-egress").get();
+            assertThat(policy.getSpec().getEgress()).hasSize(3);
+            assertThat(policy.getSpec().getEgress().get(2).getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.20.0.0/16");
+            Deployment deployment = client.apps().deployments().inNamespace(ns).withName("hello").get();
+            assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                    .anyMatch(e -> e.getName().equals("CORRAL_EGRESS") && "postgres.db.svc.cluster.local:5432,10.20.0.0/16:6379-6380".equals(e.getValue()));
+        });
+        patchSpec("{\"spec\": {\"egress\": null}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(client.network().v1().networkPolicies().inNamespace(ns).withName("hello-egress").get().getSpec().getEgress()).isEmpty();
+            assertThat(client.apps().deployments().inNamespace(ns).withName("hello").get().getSpec().getTemplate().getSpec().getContainers()
+                    .get(0).getEnv()).noneMatch(e -> e.getName().equals("CORRAL_EGRESS"));
+        });
+    }
+
+    @Test
     void aBundleChangeRollsThePodsAndAReadyDeploymentMakesTheWebAppReady() {
         create(HELLO);
         await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns).withName("hello").get() != null);

@@ -52,6 +52,28 @@ class SpecValidationTest {
     }
 
     @Test
+    void egressRulesTheServerWouldRefuseAreReported() {
+        WebApp app = webApp(inline(Map.of("app.py", "")));
+        app.getSpec().setEgress(java.util.List.of(egress("postgres.db.svc", null, 5432, null), egress("999.1.1.1", null, 80, null),
+                egress(null, "10.0.0.0/33", 80, null), egress("db", "10.0.0.0/8", 80, null), egress(null, "10.0.0.0/8", 443, 80),
+                egress("fd00::1", null, 6379, null), egress(null, "fd00::/8", 443, 444)));
+        assertThat(SpecValidation.problems(app)).containsExactly(
+                "spec.egress[1].host '999.1.1.1' is neither a host name nor an IP address",
+                "spec.egress[2].cidr '10.0.0.0/33' needs a prefix from 0 to 32",
+                "spec.egress[3] must name exactly one of host and cidr",
+                "spec.egress[4].endPort must be from port (443) to 65535");
+    }
+
+    private static dev.corral.operator.customresource.spec.EgressRule egress(String host, String cidr, int port, Integer endPort) {
+        dev.corral.operator.customresource.spec.EgressRule rule = new dev.corral.operator.customresource.spec.EgressRule();
+        rule.setHost(host);
+        rule.setCidr(cidr);
+        rule.setPort(port);
+        rule.setEndPort(endPort);
+        return rule;
+    }
+
+    @Test
     void quotasMustBeUsable() {
         WebApp app = webApp(inline(Map.of("app.py", "")));
         app.getSpec().getResources().setMemory(new Quantity("64Mi"));
