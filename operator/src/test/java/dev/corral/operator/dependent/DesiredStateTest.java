@@ -4,6 +4,7 @@ import dev.corral.operator.config.OperatorConfig;
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.spec.BundleSource;
 import dev.corral.operator.customresource.spec.ConfigMapBundle;
+import dev.corral.operator.customresource.spec.EgressRules;
 import dev.corral.operator.customresource.spec.ImageBundle;
 import dev.corral.operator.customresource.spec.Placement;
 import dev.corral.operator.customresource.spec.RequestBudgetSpec;
@@ -108,8 +109,8 @@ class DesiredStateTest {
 
     @Test
     void declaredEgressReachesTheServerInItsOwnNotation() {
-        hello.getSpec().setEgress(List.of(egress("postgres.db.svc.cluster.local", null, 5432, null),
-                egress(null, "10.0.0.0/8", 443, 444), egress("fd00::1", null, 6379, 6379)));
+        hello.getSpec().setEgress(List.of(EgressRules.rule("postgres.db.svc.cluster.local", null, 5432, null),
+                EgressRules.rule(null, "10.0.0.0/8", 443, 444), EgressRules.rule("fd00::1", null, 6379, 6379)));
         assertThat(env(server(deployment(hello, "h")))).containsEntry("CORRAL_EGRESS",
                 "postgres.db.svc.cluster.local:5432,10.0.0.0/8:443-444,[fd00::1]:6379");
     }
@@ -122,15 +123,6 @@ class DesiredStateTest {
         List<EnvVar> env = server(deployment(hello, "h")).getEnv();
         assertThat(env).contains(password);
         assertThat(env.stream().filter(e -> e.getName().equals("DATABASE_URL")).findFirst().orElseThrow().getValue()).isNull();
-    }
-
-    static dev.corral.operator.customresource.spec.EgressRule egress(String host, String cidr, int port, Integer endPort) {
-        dev.corral.operator.customresource.spec.EgressRule rule = new dev.corral.operator.customresource.spec.EgressRule();
-        rule.setHost(host);
-        rule.setCidr(cidr);
-        rule.setPort(port);
-        rule.setEndPort(endPort);
-        return rule;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.corral.operator.dependent;
 
 import dev.corral.operator.customresource.WebApp;
+import dev.corral.operator.customresource.spec.EgressRules;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.corral.operator.dependent.DesiredStateTest.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ServerEgressPolicyTest {
@@ -40,8 +40,8 @@ class ServerEgressPolicyTest {
 
     @Test
     void eachRuleOpensItsPortToItsRangeAndDnsIsOpen() {
-        webApp.getSpec().setEgress(List.of(egress(null, "10.1.0.0/16", 5432, null), egress("10.2.3.4", null, 6379, null),
-                egress("api.example.com", null, 443, 444)));
+        webApp.getSpec().setEgress(List.of(EgressRules.rule(null, "10.1.0.0/16", 5432, null), EgressRules.rule("10.2.3.4", null, 6379, null),
+                EgressRules.rule("api.example.com", null, 443, 444)));
         List<NetworkPolicyEgressRule> rules = ServerEgressPolicy.desired(webApp).getSpec().getEgress();
         assertThat(rules).hasSize(4);
         assertThat(ports(rules.get(0))).containsExactly("UDP/53", "TCP/53");

@@ -3,6 +3,7 @@ package dev.corral.operator.status;
 import dev.corral.operator.customresource.WebApp;
 import dev.corral.operator.customresource.spec.BundleSource;
 import dev.corral.operator.customresource.spec.ConfigMapBundle;
+import dev.corral.operator.customresource.spec.EgressRules;
 import dev.corral.operator.customresource.spec.WebAppSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -54,23 +55,14 @@ class SpecValidationTest {
     @Test
     void egressRulesTheServerWouldRefuseAreReported() {
         WebApp app = webApp(inline(Map.of("app.py", "")));
-        app.getSpec().setEgress(java.util.List.of(egress("postgres.db.svc", null, 5432, null), egress("999.1.1.1", null, 80, null),
-                egress(null, "10.0.0.0/33", 80, null), egress("db", "10.0.0.0/8", 80, null), egress(null, "10.0.0.0/8", 443, 80),
-                egress("fd00::1", null, 6379, null), egress(null, "fd00::/8", 443, 444)));
+        app.getSpec().setEgress(java.util.List.of(EgressRules.rule("postgres.db.svc", null, 5432, null), EgressRules.rule("999.1.1.1", null, 80, null),
+                EgressRules.rule(null, "10.0.0.0/33", 80, null), EgressRules.rule("db", "10.0.0.0/8", 80, null), EgressRules.rule(null, "10.0.0.0/8", 443, 80),
+                EgressRules.rule("fd00::1", null, 6379, null), EgressRules.rule(null, "fd00::/8", 443, 444)));
         assertThat(SpecValidation.problems(app)).containsExactly(
                 "spec.egress[1].host '999.1.1.1' is neither a host name nor an IP address",
                 "spec.egress[2].cidr '10.0.0.0/33' needs a prefix from 0 to 32",
                 "spec.egress[3] must name exactly one of host and cidr",
                 "spec.egress[4].endPort must be from port (443) to 65535");
-    }
-
-    private static dev.corral.operator.customresource.spec.EgressRule egress(String host, String cidr, int port, Integer endPort) {
-        dev.corral.operator.customresource.spec.EgressRule rule = new dev.corral.operator.customresource.spec.EgressRule();
-        rule.setHost(host);
-        rule.setCidr(cidr);
-        rule.setPort(port);
-        rule.setEndPort(endPort);
-        return rule;
     }
 
     @Test

@@ -53,6 +53,9 @@ final class PythonWorker implements Runnable {
     private volatile Throwable diedOf;
     /** A request was stopped by interrupt: collect what it left once its exception is gone (worker thread only). */
     private boolean sweepPending;
+    private long lastSweepNanos = System.nanoTime() - SWEEP_INTERVAL_NANOS;
+    /** Sweeps after stopped requests are at least this far apart; the ones in between are folded into the next. */
+    private static final long SWEEP_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     PythonWorker(int id, RequestQueue queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
                  boolean firstGeneration) {
@@ -141,9 +144,12 @@ final class PythonWorker implements Runnable {
                 if (abandoned) {
                     return;
                 }
-                if (sweepPending) {
-                    // Here, not where the interrupt was caught: its exception holds the stopped frames.
+                if (sweepPending && System.nanoTime() - lastSweepNanos >= SWEEP_INTERVAL_NANOS) {
+                    // Here, not where the interrupt was caught: its exception holds the stopped frames. At most
+                    // one sweep per interval: each is a full collection, which pauses every worker, and a client
+                    // sending request after request past its budget must not turn that into a stall for all.
                     sweepPending = false;
+                    lastSweepNanos = System.nanoTime();
                     app.sweepAfterStop();
                 }
                 served++;
@@ -219,7 +225,7 @@ final class PythonWorker implements Runnable {
             if (e.isCancelled()) {
                 return "cancelled";
             }
-            sweepPending = true;
+            sweepPending |= app.needsSweepAfterStop();
             return null;
         }
         if (e.isResourceExhausted() || isMemoryError(e)) {

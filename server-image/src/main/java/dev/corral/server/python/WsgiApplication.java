@@ -33,8 +33,8 @@ final class WsgiApplication implements AutoCloseable {
      * and frees the slot. Without this, each stop kept a pool slot until some later collection.
      */
     private static final Source SWEEP = Source.create("python", "def _corral_sweep():\n    import gc\n"
-            // gc.collect() only queues the finalizers; each later call is a point where queued ones run.
-            + "    for _ in range(3):\n        gc.collect()\n_corral_sweep");
+            // gc.collect() only queues the finalizers; the second call is a point where the queued ones run.
+            + "    gc.collect()\n    gc.collect()\n_corral_sweep");
     /**
      * The system's time-zone database, where zoneinfo looks (its default TZPATH): public data, readable
      * like the bundle. Django opens it at import (TIME_ZONE); refused, zoneinfo raised PermissionError
@@ -47,10 +47,13 @@ final class WsgiApplication implements AutoCloseable {
     private final Value handle;
     private final Value describe;
     private final Value sweep;
+    /** Whether this interpreter may open sockets (declared egress): only then is a sweep after a stop worth its pause. */
+    private final boolean connects;
     /** What Python may read: also what {@code wsgi.file_wrapper} may send. */
     private final FileBoundary readable;
 
-    private WsgiApplication(Context context, Value handle, Value describe, Value sweep, FileBoundary readable) {
+    private WsgiApplication(Context context, Value handle, Value describe, Value sweep, boolean connects, FileBoundary readable) {
+        this.connects = connects;
         this.context = context;
         this.handle = handle;
         this.describe = describe;
@@ -93,7 +96,7 @@ final class WsgiApplication implements AutoCloseable {
                 throw new BundleImportException("cannot import " + bundle.manifest().entrypoint() + " from " + bundle.root()
                         + "\n" + describe(describe, e));
             }
-            return new WsgiApplication(context, handle, describe, context.eval(SWEEP), readable);
+            return new WsgiApplication(context, handle, describe, context.eval(SWEEP), runtime.egress().isPresent(), readable);
         } catch (BundleImportException | RuntimeException e) {
             context.close(true);
             throw e;
@@ -161,6 +164,15 @@ final class WsgiApplication implements AutoCloseable {
             }
         }
         return e.getMessage();
+    }
+
+    /**
+     * Whether a stopped request may have left connections behind: only with declared egress. Without it, what a
+     * stopped request leaves is memory, which the JVM collects when it needs to, without a full collection now
+     * that would pause the next requests (BudgetIT's memory-budget request, queued behind one, was answered 504).
+     */
+    boolean needsSweepAfterStop() {
+        return connects;
     }
 
     /** Releases what a stopped request left unreachable (see {@link #SWEEP}); failures are logged, never thrown. */
