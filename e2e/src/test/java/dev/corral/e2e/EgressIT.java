@@ -149,6 +149,36 @@ class EgressIT {
         }
     }
 
+    /** A peer that accepts and then says nothing: the read times out at the socket's timeout, as on CPython. */
+    @Test
+    void aReadFromASilentPeerFailsWithinTheSocketsTimeout() throws Exception {
+        ServerSocket silent = new ServerSocket(ServerProcess.freePort(), 50, InetAddress.getByName("127.0.0.1"));
+        listeners.add(silent);
+        List<Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread.ofVirtual().start(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept());   // kept open, never written to
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        try (ServerProcess server = ServerProcess.launch(PROBE, work, "--workers", "1", "--egress", "127.0.0.1:" + silent.getLocalPort())
+                .awaitReady(START)) {
+            long start = System.nanoTime();
+            JsonNode quiet = probe(server, "/tcp", "127.0.0.1", silent.getLocalPort());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(quiet.path("error").asText()).as(quiet.toString()).isEqualTo("TimeoutError");
+            assertThat(millis).isBetween(4_500L, 10_000L);
+            assertThat(held).hasSize(1);
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void withoutEgressEverySocketEntryPointRaisesPermissionErrorSayingWhatToDeclare() throws Exception {
         int port = ServerProcess.freePort();

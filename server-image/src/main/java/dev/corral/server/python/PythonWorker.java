@@ -16,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * cancelled, or served its quota of requests, is swapped for a spare.
  */
 final class PythonWorker implements Runnable {
+    /** Sweeps after stopped requests are at least this far apart; the ones in between are folded into the next. */
+    private static final long SWEEP_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     private static final System.Logger LOG = System.getLogger(PythonWorker.class.getName());
 
     /** Put on the queue once per worker to stop it after the requests ahead of it. */
@@ -54,8 +56,6 @@ final class PythonWorker implements Runnable {
     /** A request was stopped by interrupt: collect what it left once its exception is gone (worker thread only). */
     private boolean sweepPending;
     private long lastSweepNanos = System.nanoTime() - SWEEP_INTERVAL_NANOS;
-    /** Sweeps after stopped requests are at least this far apart; the ones in between are folded into the next. */
-    private static final long SWEEP_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     PythonWorker(int id, RequestQueue queue, SpareApplications spares, WorkerEvents events, Recycling recycling,
                  boolean firstGeneration) {
