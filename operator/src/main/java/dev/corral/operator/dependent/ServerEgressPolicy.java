@@ -56,7 +56,7 @@ public final class ServerEgressPolicy {
             }
             if (rule.getCidr() != null) {
                 builder.addNewTo().withIpBlock(new IPBlockBuilder().withCidr(rule.getCidr()).build()).endTo();
-            } else if (isAddress(rule.getHost())) {
+            } else if (rule.hostIsAddress()) {
                 builder.addNewTo().withIpBlock(new IPBlockBuilder().withCidr(rule.getHost() + (rule.getHost().contains(":") ? "/128" : "/32"))
                         .build()).endTo();
             } else {
@@ -73,9 +73,5 @@ public final class ServerEgressPolicy {
                 .withEgress(rules)
                 .endSpec()
                 .build();
-    }
-
-    private static boolean isAddress(String host) {
-        return host.matches("[0-9.]+") || host.contains(":");
     }
 }

@@ -32,10 +32,8 @@ final class EgressValidation {
             }
             if (rule.getCidr() != null) {
                 problems.addAll(cidr(field + ".cidr", rule.getCidr()));
-            } else if (rule.getHost().matches("[0-9.]+") || rule.getHost().contains(":")) {
-                if (address(rule.getHost()) == null) {
-                    problems.add(field + ".host '" + rule.getHost() + "' is neither a host name nor an IP address");
-                }
+            } else if (rule.hostIsAddress() && address(rule.getHost()) == null) {
+                problems.add(field + ".host '" + rule.getHost() + "' is neither a host name nor an IP address");
             }
         }
         return problems;

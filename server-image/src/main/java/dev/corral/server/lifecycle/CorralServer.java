@@ -13,6 +13,7 @@ import dev.corral.server.config.NetworkTransport;
 import dev.corral.server.config.ServerConfig;
 import dev.corral.server.egress.EgressGuard;
 import dev.corral.server.egress.EgressPolicy;
+import dev.corral.server.egress.EgressRule;
 import dev.corral.server.egress.gate.ConnectGate;
 import dev.corral.server.http.HttpFrontend;
 import dev.corral.server.http.HttpSettings;
@@ -28,10 +29,13 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The whole server: bundle, Python workers, the application port and the admin port. {@link #start()}
@@ -64,45 +68,44 @@ public final class CorralServer {
      * agent hooked it; present (so Python gets sockets) only when egress is declared. Declared egress
      * without the hook is refused: Python's sockets would then reach anywhere.
      */
-    private java.util.Optional<EgressGuard> egressGuard() throws StartupException {
+    private Optional<EgressGuard> egressGuard() throws StartupException {
         EgressPolicy policy = EgressPolicy.of(config.egress(), guardedAddresses());
-        java.util.Set<String> hooked = ConnectGate.hooked();
-        boolean complete = hooked.containsAll(java.util.List.of("sun.nio.ch.Net.connect", "sun.nio.ch.DatagramChannelImpl.send"));
+        boolean complete = ConnectGate.complete();
         EgressGuard guard = new EgressGuard(policy, EgressGuard.systemResolver(), metrics);
         if (complete) {
             ConnectGate.install(guard);
         }
         if (policy.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (!complete) {
             throw new StartupException(ExitCode.BAD_CONFIGURATION, "--egress needs the server's connect check, which this JVM"
-                    + " lacks (hooked: " + hooked + "): start the server with bin/corral-server, which loads agent/"
+                    + " lacks (hooked: " + ConnectGate.hooked() + "): start the server with bin/corral-server, which loads agent/"
                     + "corral-server-egress-gate.jar as a Java agent, or remove --egress (CORRAL_EGRESS)", null);
         }
         LOG.log(System.Logger.Level.INFO, "egress: the application may connect to " + policy.rules().stream().map(Object::toString)
-                .collect(java.util.stream.Collectors.joining(", ")) + "; guarded: " + policy.guarded().stream()
-                .map(g -> g.range().toString()).collect(java.util.stream.Collectors.joining(", ")));
-        return java.util.Optional.of(guard);
+                .collect(Collectors.joining(", ")) + "; guarded: " + policy.guarded().stream()
+                .map(g -> g.range().toString()).collect(Collectors.joining(", ")));
+        return Optional.of(guard);
     }
 
     /**
      * Addresses no name or wide range may reach, beside link-local: the API server's Service address and the
      * node's (the operator passes status.hostIP as CORRAL_NODE_IP), when this process knows them.
      */
-    private java.util.List<EgressPolicy.Guarded> guardedAddresses() {
-        java.util.List<EgressPolicy.Guarded> guarded = new java.util.ArrayList<>();
+    private List<EgressPolicy.Guarded> guardedAddresses() {
+        List<EgressPolicy.Guarded> guarded = new ArrayList<>();
         guard(guarded, processEnv.get("KUBERNETES_SERVICE_HOST"), "the Kubernetes API server");
         guard(guarded, processEnv.get("CORRAL_NODE_IP"), "the node this pod runs on");
         return guarded;
     }
 
-    private static void guard(java.util.List<EgressPolicy.Guarded> guarded, String literal, String what) {
+    private static void guard(List<EgressPolicy.Guarded> guarded, String literal, String what) {
         if (literal == null || literal.isBlank()) {
             return;
         }
         try {
-            guarded.add(new EgressPolicy.Guarded(dev.corral.server.egress.EgressRule.AddressRange.of(InetAddress.ofLiteral(literal.trim())), what));
+            guarded.add(new EgressPolicy.Guarded(EgressRule.AddressRange.of(InetAddress.ofLiteral(literal.trim())), what));
         } catch (IllegalArgumentException notAnAddress) {
             LOG.log(System.Logger.Level.WARNING, "ignoring '" + literal + "' as " + what + ": not an IP address");
         }

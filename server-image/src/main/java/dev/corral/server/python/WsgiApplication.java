@@ -46,14 +46,12 @@ final class WsgiApplication implements AutoCloseable {
     private final Context context;
     private final Value handle;
     private final Value describe;
+    /** The sweep after a stopped request; null without declared egress (see {@link #needsSweepAfterStop()}). */
     private final Value sweep;
-    /** Whether this interpreter may open sockets (declared egress): only then is a sweep after a stop worth its pause. */
-    private final boolean connects;
     /** What Python may read: also what {@code wsgi.file_wrapper} may send. */
     private final FileBoundary readable;
 
-    private WsgiApplication(Context context, Value handle, Value describe, Value sweep, boolean connects, FileBoundary readable) {
-        this.connects = connects;
+    private WsgiApplication(Context context, Value handle, Value describe, Value sweep, FileBoundary readable) {
         this.context = context;
         this.handle = handle;
         this.describe = describe;
@@ -96,7 +94,8 @@ final class WsgiApplication implements AutoCloseable {
                 throw new BundleImportException("cannot import " + bundle.manifest().entrypoint() + " from " + bundle.root()
                         + "\n" + describe(describe, e));
             }
-            return new WsgiApplication(context, handle, describe, context.eval(SWEEP), runtime.egress().isPresent(), readable);
+            return new WsgiApplication(context, handle, describe, runtime.egress().isPresent() ? context.eval(SWEEP) : null,
+                    readable);
         } catch (BundleImportException | RuntimeException e) {
             context.close(true);
             throw e;
@@ -172,7 +171,7 @@ final class WsgiApplication implements AutoCloseable {
      * that would pause the next requests (BudgetIT's memory-budget request, queued behind one, was answered 504).
      */
     boolean needsSweepAfterStop() {
-        return connects;
+        return sweep != null;
     }
 
     /** Releases what a stopped request left unreachable (see {@link #SWEEP}); failures are logged, never thrown. */

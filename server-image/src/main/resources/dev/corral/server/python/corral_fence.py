@@ -507,45 +507,47 @@ class _AfterImport:
         return spec
 
 
+_RESOLVERS = ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo', 'socketpair')
+
+
+def _refuse(*args, **kwargs):
+    raise PermissionError(_errno.EACCES, _NO_EGRESS)
+
+
 def _refuse_sockets():
     """Without declared egress GraalPy has no sockets at all, and its _socket fails with a Java exception
     Python cannot catch ("socket was excluded"); this makes each entry point raise PermissionError saying
     what to change. Cosmetic only: a bundle that restores the originals still gets no socket."""
     import _socket
 
-    def refuse(*args, **kwargs):
-        raise PermissionError(_errno.EACCES, _NO_EGRESS)
-
     class socket(_socket.socket):
         __slots__ = ()  # socket.py's subclass declares __weakref__ itself
 
         def __init__(self, *args, **kwargs):
-            refuse()
+            _refuse()
 
-    for name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo', 'socketpair'):
+    for name in _RESOLVERS:
         if hasattr(_socket, name):
-            setattr(_socket, name, refuse)
+            setattr(_socket, name, _refuse)
     _socket.socket = _socket.SocketType = socket
 
 
-def _patch_socket_messages(guard):
-    """PermissionError messages that name the refused destination, in place of GraalPy's bare ones.
+def _refuse_socket_module(socket):
+    """The socket module's own copies, for a module imported before the fence ran."""
+    for name in _RESOLVERS + ('create_connection', 'create_server', 'getfqdn'):
+        if hasattr(socket, name):
+            setattr(socket, name, _refuse)
+    # socket.socket subclasses the _socket.socket of its import, which may predate the fence.
+    socket.socket.__init__ = _refuse
 
-    Only the message lives here: the decision is the server's, at the JVM's own connect (ConnectGate),
-    which _socket, IP literals and re-resolved names all reach alike.
+
+def _egress_sockets(guard):
+    """Connects that say why they failed, and what GraalPy's sockets lack, over the server's EgressGuard.
+
+    Only messages and timeouts live here: the decision is the server's, at the JVM's own connect
+    (ConnectGate), which _socket, IP literals and re-resolved names all reach alike.
     """
     def patch(socket):
-        if guard is None:
-            def refuse(*args, **kwargs):
-                raise PermissionError(_errno.EACCES, _NO_EGRESS)
-
-            for name in ('getaddrinfo', 'gethostbyname', 'gethostbyname_ex', 'gethostbyaddr', 'getnameinfo',
-                         'socketpair', 'create_connection', 'create_server', 'getfqdn'):
-                if hasattr(socket, name):
-                    setattr(socket, name, refuse)
-            # socket.socket subclasses the _socket.socket of its import, which may predate the fence.
-            socket.socket.__init__ = refuse
-            return
         base_connect = socket.socket.connect
 
         def connect(self, address):
@@ -553,19 +555,16 @@ def _patch_socket_messages(guard):
             if timeout:
                 guard.connectDeadline(timeout)
             try:
-                return base_connect(self, address)
-            except PermissionError as e:
-                why = guard.takeRefusal()
+                base_connect(self, address)
+            except OSError as e:
+                if timeout and guard.connectDone():
+                    raise TimeoutError('timed out') from None
+                why = guard.takeRefusal() if isinstance(e, PermissionError) else None
                 if why is None:
                     raise
                 raise PermissionError(e.errno, why) from None
-            except OSError:
-                if timeout and guard.connectDone():
-                    raise TimeoutError('timed out') from None
-                raise
-            finally:
-                if timeout:
-                    guard.connectDone()
+            if timeout:
+                guard.connectDone()
 
         socket.socket.connect = connect
 
@@ -599,7 +598,8 @@ def install_fence(db, bz2, native_modules, egress=None):
     sys.meta_path.insert(0, _Refusal(fenced=not native_modules))
     if egress is None:
         _refuse_sockets()
+    patch = _refuse_socket_module if egress is None else _egress_sockets(egress)
     if 'socket' in sys.modules:
-        _patch_socket_messages(egress)(sys.modules['socket'])
+        patch(sys.modules['socket'])
     else:
-        sys.meta_path.insert(0, _AfterImport('socket', _patch_socket_messages(egress)))
+        sys.meta_path.insert(0, _AfterImport('socket', patch))

@@ -64,6 +64,11 @@ public class EgressRule {
         this.endPort = endPort;
     }
 
+    /** Whether {@code host} is an IP address rather than a name (the schema's patterns tell them apart this way). */
+    public boolean hostIsAddress() {
+        return host != null && (host.matches("[0-9.]+") || host.contains(":"));
+    }
+
     /** As the server's --egress writes it: host:port, [v6]:port, cidr:first-last. */
     public String serverForm() {
         String target = host != null ? host : cidr;

@@ -27,6 +27,7 @@ public final class ConnectGate {
 
     private static volatile Check check;
     private static final Set<String> HOOKED = ConcurrentHashMap.newKeySet();
+    private static volatile boolean complete;
 
     private ConnectGate() {
     }
@@ -59,7 +60,16 @@ public final class ConnectGate {
         return Set.copyOf(HOOKED);
     }
 
+    /** Whether the agent hooked every method it hooks: only then does the check see every connect. */
+    public static boolean complete() {
+        return complete;
+    }
+
     static void markHooked(String method) {
         HOOKED.add(method);
+    }
+
+    static void markComplete() {
+        complete = true;
     }
 }

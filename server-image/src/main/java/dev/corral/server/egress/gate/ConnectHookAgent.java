@@ -98,6 +98,9 @@ public final class ConnectHookAgent {
                     ConnectGate.markHooked(hook.label());
                 }
             }
+            if (ConnectGate.hooked().size() == HOOKS.size()) {
+                ConnectGate.markComplete();
+            }
         } finally {
             instrumentation.removeTransformer(transformer);
         }
